@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Data.Conventions;
+using Portal.Core.Features.AccessTokens;
+using Portal.Core.Features.Audit;
+using Portal.Core.Features.Settings;
+using Portal.Core.Identity;
+
+namespace Portal.Core.Data;
+
+/// <summary>
+/// The one database context: Identity's tables plus Portal's own. Quartz keeps its QRTZ_*
+/// tables in the same database through its own ADO.NET store.
+/// </summary>
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<PortalUser>(options)
+{
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<SystemSetting> SystemSettings => Set<SystemSetting>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+        SnakeCaseNames.ApplyToPortalEntities(builder);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite returns DateTime with Kind=Unspecified; every timestamp in Portal is UTC.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Portal.Core.Common;
+
+namespace Portal.Api;
+
+public static class ApiResults
+{
+    /// <summary>A use-case problem as RFC 7807 problem details; validation problems carry per-field <c>errors</c>.</summary>
+    public static ProblemHttpResult ToHttp(this Problem problem)
+    {
+        var status = problem.Kind switch
+        {
+            ProblemKind.Validation => StatusCodes.Status400BadRequest,
+            ProblemKind.NotFound => StatusCodes.Status404NotFound,
+            ProblemKind.Conflict => StatusCodes.Status409Conflict,
+            ProblemKind.Forbidden => StatusCodes.Status403Forbidden,
+            _ => StatusCodes.Status400BadRequest,
+        };
+        var details = new ProblemDetails { Status = status, Title = problem.Title, Detail = problem.Detail };
+        if (problem.Errors is { Count: > 0 })
+        {
+            details.Extensions["errors"] = problem.Errors;
+        }
+
+        return TypedResults.Problem(details);
+    }
+
+    /// <summary>
+    /// API calls authenticated by the session cookie (e.g. from the browser) must prove they come
+    /// from a Portal page for unsafe methods; bearer-token calls are not exposed to CSRF.
+    /// </summary>
+    public static TBuilder RequireCsrfProtectionForCookies<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var unsafeMethod = !(HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method));
+            if (unsafeMethod && http.User.Identity?.AuthenticationType == IdentityConstants.ApplicationScheme)
+            {
+                try
+                {
+                    await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http);
+                }
+                catch (AntiforgeryValidationException)
+                {
+                    return TypedResults.Problem(
+                        "Cookie-authenticated API calls need the RequestVerificationToken header. Programs should use a bearer token instead.",
+                        statusCode: StatusCodes.Status400BadRequest);
+                }
+            }
+
+            return await next(context);
+        });
+}

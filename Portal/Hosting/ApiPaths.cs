@@ -1,0 +1,18 @@
+namespace Portal.Hosting;
+
+/// <summary>
+/// Which request paths are API routes: they authenticate with bearer tokens (or the session
+/// cookie), answer errors with problem+json and never redirect to the sign-in page.
+/// Country routes (<c>/us/…</c>, <c>/uk/…</c>) follow the legacy PolicyEngine layout.
+/// </summary>
+public static class ApiPaths
+{
+    public static IReadOnlyList<string> Countries { get; } = ["us", "uk"];
+
+    private static readonly string[] Prefixes = ["/api", "/simulate", "/jobs", "/v1", "/openapi", .. Countries.Select(c => "/" + c)];
+
+    public static bool IsApi(PathString path) =>
+        Prefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+
+    public static bool IsApi(HttpRequest request) => IsApi(request.Path);
+}

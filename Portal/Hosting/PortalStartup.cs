@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Portal.Core;
+using Portal.Core.Data;
+using Portal.Core.Data.Migrations;
+using Portal.Core.Features.Demo;
+using Portal.Core.Features.Setup;
+
+namespace Portal.Hosting;
+
+public static class PortalStartup
+{
+    /// <summary>
+    /// Before the server accepts requests (and before the scheduler starts): bring the schema up
+    /// to date, seed demo accounts when asked, and arrange for a start-up banner with the URL.
+    /// </summary>
+    public static async Task PreparePortalAsync(this WebApplication app, StartupOptions options)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portal.Startup");
+        var database = app.Services.GetRequiredService<DatabaseSettings>();
+        var paths = app.Services.GetRequiredService<PortalPaths>();
+
+        var status = await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
+        logger.LogInformation("Database {Database} at schema version {Version}", database.Describe(), status.CurrentVersion);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        if (options.Demo)
+        {
+            var accounts = await scope.ServiceProvider.GetRequiredService<SeedDemoUsersHandler>().HandleAsync();
+            PrintDemoAccounts(accounts);
+        }
+
+        var setupRequired = await scope.ServiceProvider.GetRequiredService<SetupState>().IsRequiredAsync();
+        app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, paths, database, setupRequired));
+    }
+
+    // Written to the console directly, never to a logger: passwords must not reach log files.
+    private static void PrintDemoAccounts(IReadOnlyList<DemoAccount> accounts)
+    {
+        if (accounts.Count == 0)
+        {
+            Console.WriteLine("--demo: users already exist, so no demo accounts were created (their passwords were shown when they were).");
+            Console.WriteLine("        Reset one with: dotnet run --project Portal -- admin set-password --email <email> --password-stdin");
+            return;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("  Demo accounts (passwords are shown only this once):");
+        foreach (var account in accounts)
+        {
+            Console.WriteLine($"    {account.Role,-11} {account.Email,-26} {account.Password}");
+        }
+
+        Console.WriteLine();
+    }
+
+    private static void PrintBanner(WebApplication app, PortalPaths paths, DatabaseSettings database, bool setupRequired)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var url = addresses
+            .Select(a => a.Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+                          .Replace("://[::]", "://localhost", StringComparison.Ordinal)
+                          .Replace("://+", "://localhost", StringComparison.Ordinal)
+                          .Replace("://*", "://localhost", StringComparison.Ordinal))
+            .FirstOrDefault() ?? "http://localhost:5000";
+        Console.WriteLine();
+        Console.WriteLine($"  Portal {typeof(PortalStartup).Assembly.GetName().Version?.ToString(3)} is running.");
+        Console.WriteLine($"  Open {url} in your browser.");
+        if (setupRequired)
+        {
+            Console.WriteLine($"  First run: create the administrator account at {url.TrimEnd('/')}/setup");
+        }
+
+        Console.WriteLine($"  Data: {paths.DataDir} ({database.Describe()})");
+        Console.WriteLine();
+    }
+}

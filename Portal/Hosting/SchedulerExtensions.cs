@@ -1,0 +1,84 @@
+using Portal.Core;
+using Portal.Core.Data;
+using Portal.Core.Jobs;
+using Quartz;
+
+namespace Portal.Hosting;
+
+/// <summary>Settings of the in-process Quartz scheduler (section <c>Scheduler</c>).</summary>
+public sealed class SchedulerSettings
+{
+    public const string Section = "Scheduler";
+
+    /// <summary>Scheduler name; instances that share a database and a name form one cluster (PostgreSQL only).</summary>
+    public string Name { get; set; } = "Portal";
+
+    /// <summary>Jobs run at once on this instance; 0 means one per CPU core.</summary>
+    public int MaxConcurrency { get; set; }
+
+    /// <summary>PostgreSQL cluster check-in interval; a node silent for ~2 intervals is presumed dead and its jobs recovered.</summary>
+    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+public static class SchedulerExtensions
+{
+    /// <summary>
+    /// Quartz with a persistent ADO.NET job store in Portal's own database: SQLite for a single
+    /// node, PostgreSQL clustered when several instances share one database. Quartz creates its
+    /// QRTZ_* tables when missing and keeps its execution history in the database too.
+    /// </summary>
+    public static void AddPortalScheduler(this WebApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection(SchedulerSettings.Section).Get<SchedulerSettings>() ?? new SchedulerSettings();
+        var database = DatabaseSettings.From(builder.Configuration, PortalPaths.From(builder.Configuration, builder.Environment));
+        var maintenance = builder.Configuration.GetSection(MaintenanceOptions.Section).Get<MaintenanceOptions>() ?? new MaintenanceOptions();
+        if (!CronExpression.TryParse(maintenance.Schedule, out _))
+        {
+            throw new InvalidOperationException(
+                $"Maintenance:Schedule '{maintenance.Schedule}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week), e.g. \"0 30 3 * * ?\".");
+        }
+
+        builder.Services.AddQuartz(quartz =>
+        {
+            quartz.ConfigureScheduler(options =>
+            {
+                options.InstanceName = settings.Name;
+                options.GenerateInstanceId = !database.IsSqlite;
+            });
+            quartz.UseDefaultThreadPool(settings.MaxConcurrency > 0 ? settings.MaxConcurrency : Environment.ProcessorCount);
+            quartz.UsePersistentStore(store =>
+            {
+                if (database.IsSqlite)
+                {
+                    store.UseSqlite(database.ConnectionString);
+                }
+                else
+                {
+                    store.UsePostgres(database.ConnectionString);
+                    store.UseClustering(cluster =>
+                    {
+                        cluster.CheckinInterval = settings.ClusterCheckinInterval;
+                        cluster.CheckinMisfireThreshold = settings.ClusterCheckinInterval * 2;
+                    });
+                }
+
+                store.UseSystemTextJsonSerializer();
+                store.ProvisionSchema();
+                store.UseExecutionHistory();
+            });
+
+            quartz.AddJob<DatabaseMaintenanceJob>(job => job
+                .WithIdentity(DatabaseMaintenanceJob.Key)
+                .WithDescription("Prunes old audit rows and dead tokens, refreshes database statistics.")
+                .StoreDurably()
+                .RequestRecovery());
+            quartz.AddTrigger(trigger => trigger
+                .ForJob(DatabaseMaintenanceJob.Key)
+                .WithIdentity(DatabaseMaintenanceJob.NightlyTrigger)
+                .WithDescription($"Nightly ({maintenance.Schedule})")
+                .WithCronSchedule(maintenance.Schedule));
+        });
+
+        builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+    }
+}
