@@ -41,7 +41,11 @@ public sealed class Validation
             _errors[field] = list = [];
         }
 
-        list.Add(message);
+        if (!list.Contains(message))
+        {
+            list.Add(message);
+        }
+
         return this;
     }
 

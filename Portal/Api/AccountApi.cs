@@ -7,7 +7,8 @@ namespace Portal.Api;
 
 public sealed record MeResponse(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, string AuthenticatedBy);
 
-public sealed record CreateOwnTokenBody(string Name, int? ExpiresInDays);
+/// <summary>Optional members have defaults, so a missing one is fine and a missing required one is a 400.</summary>
+public sealed record CreateOwnTokenBody(string Name, int? ExpiresInDays = null);
 
 /// <summary>What any signed-in user or token may do about themselves.</summary>
 public static class AccountApi

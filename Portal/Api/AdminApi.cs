@@ -10,11 +10,11 @@ using Portal.Core.Identity;
 
 namespace Portal.Api;
 
-public sealed record CreateUserBody(string Email, string? DisplayName, string Password, IReadOnlyList<string> Roles);
+public sealed record CreateUserBody(string Email, string Password, IReadOnlyList<string> Roles, string? DisplayName = null);
 
 public sealed record SetRolesBody(IReadOnlyList<string> Roles);
 
-public sealed record CreateTokenBody(string User, string Name, int? ExpiresInDays);
+public sealed record CreateTokenBody(string User, string Name, int? ExpiresInDays = null);
 
 public sealed record MessageResponse(string Message);
 

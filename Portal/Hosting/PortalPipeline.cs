@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Portal.Api;
 using Portal.Components;
+using Portal.Core.Features.Setup;
 
 namespace Portal.Hosting;
 
@@ -22,6 +23,19 @@ public static class PortalPipeline
         app.UseWhen(c => ApiPaths.IsApi(c.Request), api => api.UseStatusCodePages(context =>
             ProblemResponses.WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode)));
         app.UseWhen(c => !ApiPaths.IsApi(c.Request), ui => ui.UseStatusCodePagesWithReExecute("/status/{0}"));
+
+        // Setup exists only while no user does: answer 404 for every method before any form
+        // handling runs, so a late POST cannot even reach the page.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/setup", StringComparison.OrdinalIgnoreCase), setup => setup.Use(async (context, next) =>
+        {
+            if (!await context.RequestServices.GetRequiredService<SetupState>().IsRequiredAsync(context.RequestAborted))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            await next();
+        }));
 
         app.UseRouting();
         app.UseRateLimiter();
