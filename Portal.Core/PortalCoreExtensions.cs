@@ -51,6 +51,18 @@ public static class PortalCoreExtensions
         }
     }
 
+    /// <summary>
+    /// Use cases that read or drive the Quartz scheduler; registered by the host that runs one
+    /// (the web server), not by the CLI, which has no scheduler.
+    /// </summary>
+    public static IServiceCollection AddPortalSchedulerFeatures(this IServiceCollection services)
+    {
+        services.AddScoped<JobsOverviewHandler>();
+        services.AddScoped<JobCommandsHandler>();
+        services.AddScoped<GetDashboardHandler>();
+        return services;
+    }
+
     public static IdentityBuilder AddPortalCore(this IHostApplicationBuilder builder)
     {
         builder.Configuration.AddPortalEnvironmentAliases();
@@ -82,9 +94,6 @@ public static class PortalCoreExtensions
         services.AddScoped<RevokeAccessTokenHandler>();
         services.AddScoped<AuthenticateAccessTokenHandler>();
         services.AddScoped<ListAuditEventsHandler>();
-        services.AddScoped<JobsOverviewHandler>();
-        services.AddScoped<JobCommandsHandler>();
-        services.AddScoped<GetDashboardHandler>();
 
         return services
             .AddIdentityCore<PortalUser>(options =>

@@ -39,9 +39,19 @@ public sealed class PortalPaths
     /// <summary>Creates the directory tree; called once at start-up by the host and the CLI.</summary>
     public void EnsureCreated()
     {
-        foreach (var dir in new[] { DataDir, Artifacts, Keys, Logs })
+        foreach (var dir in new[] { DataDir, Artifacts, Logs })
         {
             Directory.CreateDirectory(dir);
+        }
+
+        // Data-protection keys sign cookies and antiforgery tokens: owner-only on Unix.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(Keys);
+        }
+        else
+        {
+            Directory.CreateDirectory(Keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 }

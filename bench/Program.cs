@@ -1,5 +1,10 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
-// Performance targets are checked here, not in timed unit tests. Run all suites with:
-//   dotnet run -c Release --project bench -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Performance targets are checked here, not in timed unit tests; see README.md in this folder.
+// Benchmarks run in-process: BenchmarkDotNet's generated project cannot restore Portal.Core's
+// dependencies from this machine's NuGet mirror (they come from the ASP.NET Core shared framework).
+var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);

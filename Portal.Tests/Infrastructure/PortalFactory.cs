@@ -25,6 +25,13 @@ public class PortalFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+
+        // As strict as Development: every registered service must be constructible.
+        builder.UseDefaultServiceProvider(options =>
+        {
+            options.ValidateOnBuild = true;
+            options.ValidateScopes = true;
+        });
         builder.UseSetting("Portal:DataDir", DataDir);
         builder.UseSetting("Scheduler:Name", $"portal-test-{Guid.NewGuid():N}");
         builder.UseSetting("Logging:File:Enabled", "false");

@@ -16,6 +16,20 @@ public sealed class OperationsTests(PortalFactory factory) : IClassFixture<Porta
     }
 
     [Fact]
+    public async Task All_state_lives_in_the_configured_data_directory()
+    {
+        await factory.BrowserClient().GetAsync("/account/login"); // issues an antiforgery cookie, so a key exists
+
+        Assert.True(File.Exists(Path.Combine(factory.DataDir, "portal.db")));
+        Assert.True(Directory.Exists(Path.Combine(factory.DataDir, "artifacts")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(factory.DataDir, "keys"), "key-*.xml"));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(factory.DataDir, "keys")));
+        }
+    }
+
+    [Fact]
     public async Task Readiness_reports_database_and_scheduler()
     {
         var report = await Poll.UntilAsync(async () =>

@@ -13,13 +13,16 @@ namespace Portal.Cli;
 /// </summary>
 public static class PortalCli
 {
-    private static readonly string[] Verbs = ["admin", "db"];
+    private static readonly string[] Verbs = ["admin", "db", "--help", "-h", "-?", "--version"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("Portal command-line verbs. They use the same configuration and data directory as the server.")
+        var root = new RootCommand(
+            "Portal. Without a verb, starts the web server (options: --demo to seed demo accounts on an empty database, " +
+            "--urls to choose where to listen, and any --Section:Key=value setting). The verbs below use the same " +
+            "configuration and data directory as the server.")
         {
             AdminCommands.Create(),
             DbCommands.Create(),
@@ -47,7 +50,16 @@ public static class PortalCli
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        // Only problems reach the operator's terminal; this filter outranks Logging:LogLevel in appsettings.
+        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
+
+        // Same DI checks in every environment, so a verb can never fail on a service it cannot build.
+        builder.Host.UseDefaultServiceProvider(options =>
+        {
+            options.ValidateOnBuild = true;
+            options.ValidateScopes = true;
+        });
         builder.AddPortalCore();
         await using var app = builder.Build();
         await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();

@@ -22,6 +22,10 @@ public static class PortalServiceExtensions
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Serve static assets (including their precompressed variants under obj/) when running from
+        // build output, in every environment; a published app has no such manifest and is unaffected.
+        builder.WebHost.UseStaticWebAssets();
+
         var identity = builder.AddPortalCore();
         builder.AddPortalLogging();
         builder.AddPortalAuthentication(identity);

@@ -80,5 +80,6 @@ public static class SchedulerExtensions
         });
 
         builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        builder.Services.AddPortalSchedulerFeatures();
     }
 }

@@ -15,8 +15,18 @@ public abstract class PortalFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _portal = PortalProcess.Create(Name);
-        await SeedAsync(_portal);
-        await _portal.StartAsync();
+        try
+        {
+            await SeedAsync(_portal);
+            await _portal.StartAsync();
+        }
+        catch
+        {
+            // Clean up at once rather than rely on xunit disposing a fixture that failed to initialise.
+            await _portal.DisposeAsync();
+            _portal = null;
+            throw;
+        }
     }
 
     public async Task DisposeAsync()

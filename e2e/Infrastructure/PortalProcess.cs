@@ -67,8 +67,17 @@ public sealed class PortalProcess : IAsyncDisposable
         _server = server;
         _baseUrl = url;
 
-        await WaitUntilOkAsync("/healthz");
-        await WaitUntilOkAsync("/readyz");
+        try
+        {
+            await WaitUntilOkAsync("/healthz");
+            await WaitUntilOkAsync("/readyz");
+        }
+        catch
+        {
+            // A half-started server must not outlive the failed test run.
+            await KillAsync();
+            throw;
+        }
     }
 
     /// <summary>SIGKILL the server and everything it started; no shutdown hooks run.</summary>

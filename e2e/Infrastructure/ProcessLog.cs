@@ -19,7 +19,7 @@ public sealed class ProcessLog : IDisposable
     {
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
         FilePath = Path.Combine(RepoLayout.OutputDir("portal-logs"), $"{name}-{stamp}.log");
-        _file = new StreamWriter(FilePath, append: false, Encoding.UTF8) { AutoFlush = true };
+        _file = new StreamWriter(FilePath, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
     }
 
     public string FilePath { get; }
