@@ -33,14 +33,7 @@ public sealed class SeedDemoUsersHandler(PortalDbContext db, UserManager<PortalU
         {
             var email = $"{role.ToLowerInvariant()}@{EmailDomain}";
             var password = PasswordRules.Generate();
-            var user = new PortalUser
-            {
-                UserName = email,
-                Email = email,
-                EmailConfirmed = true,
-                DisplayName = $"Demo {role}",
-                CreatedUtc = now,
-            };
+            var user = PortalUser.Create(email, $"Demo {role}", now);
             Check(await users.CreateAsync(user, password));
             Check(await users.AddToRoleAsync(user, role));
             accounts.Add(new DemoAccount(email, role, password));

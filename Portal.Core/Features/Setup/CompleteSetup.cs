@@ -48,14 +48,7 @@ public sealed class CompleteSetupHandler(PortalDbContext db, UserManager<PortalU
             db.SystemSettings.Add(new SystemSetting { Key = SystemSetting.SetupCompletedKey, Value = email, UpdatedUtc = now });
             await db.SaveChangesAsync(ct);
 
-            var user = new PortalUser
-            {
-                UserName = email,
-                Email = email,
-                EmailConfirmed = true,
-                DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? email.Split('@')[0] : request.DisplayName.Trim(),
-                CreatedUtc = now,
-            };
+            var user = PortalUser.Create(email, request.DisplayName, now);
             var created = await users.CreateAsync(user, request.Password);
             if (!created.Succeeded)
             {

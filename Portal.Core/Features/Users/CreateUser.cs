@@ -27,14 +27,7 @@ public sealed class CreateUserHandler(PortalDbContext db, UserManager<PortalUser
 
         var now = time.GetUtcNow().UtcDateTime;
         var email = request.Email.Trim();
-        var user = new PortalUser
-        {
-            UserName = email,
-            Email = email,
-            EmailConfirmed = true,
-            DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? email.Split('@')[0] : request.DisplayName.Trim(),
-            CreatedUtc = now,
-        };
+        var user = PortalUser.Create(email, request.DisplayName, now);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var created = await users.CreateAsync(user, request.Password);
