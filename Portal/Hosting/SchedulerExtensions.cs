@@ -18,6 +18,9 @@ public sealed class SchedulerSettings
 
     /// <summary>PostgreSQL cluster check-in interval; a node silent for ~2 intervals is presumed dead and its jobs recovered.</summary>
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long job runs stay in the execution history shown on the Jobs page (Quartz's own default is one day).</summary>
+    public int HistoryRetentionDays { get; set; } = 30;
 }
 
 public static class SchedulerExtensions
@@ -79,6 +82,8 @@ public static class SchedulerExtensions
                 .WithCronSchedule(maintenance.Schedule));
         });
 
+        // Read by Quartz's database-backed history store (IOptions), when writing and when reading.
+        builder.Services.Configure<ExecutionHistoryOptions>(options => options.Retention = TimeSpan.FromDays(Math.Max(1, settings.HistoryRetentionDays)));
         builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         builder.Services.AddPortalSchedulerFeatures();
     }
