@@ -34,20 +34,13 @@ public static class AccountApi
 
         api.MapPost("/tokens", async Task<Results<Created<CreatedAccessToken>, ProblemHttpResult>> (
                 CreateOwnTokenBody body, HttpContext http, CreateAccessTokenHandler handler, CancellationToken ct) =>
-            {
-                var result = await handler.HandleAsync(new CreateAccessTokenRequest(http.User.UserId() ?? "", body.Name, body.ExpiresInDays), http.User.ToActor(), ct);
-                return result.Succeeded
-                    ? TypedResults.Created($"/api/tokens/{result.Value!.Id}", result.Value)
-                    : result.Problem!.ToHttp();
-            })
+                (await handler.HandleAsync(new CreateAccessTokenRequest(http.User.UserId() ?? "", body.Name, body.ExpiresInDays), http.User.ToActor(), ct))
+                    .ToCreated(token => $"/api/tokens/{token.Id}"))
             .WithSummary("Create an access token for the caller (the secret is returned once)");
 
         api.MapDelete("/tokens/{id:long}", async Task<Results<Ok<AccessTokenSummary>, ProblemHttpResult>> (
                 long id, HttpContext http, RevokeAccessTokenHandler handler, CancellationToken ct) =>
-            {
-                var result = await handler.HandleAsync(id, http.User.ToActor(), ct);
-                return result.Succeeded ? TypedResults.Ok(result.Value!) : result.Problem!.ToHttp();
-            })
+                (await handler.HandleAsync(id, http.User.ToActor(), ct)).ToHttp())
             .WithSummary("Revoke one of the caller's tokens");
     }
 

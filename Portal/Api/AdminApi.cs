@@ -35,32 +35,27 @@ public static class AdminApi
 
         admin.MapPost("/users", async Task<Results<Created<UserSummary>, ProblemHttpResult>> (
                 CreateUserBody body, HttpContext http, CreateUserHandler handler, CancellationToken ct) =>
-            {
-                var result = await handler.HandleAsync(new CreateUserRequest(body.Email, body.DisplayName, body.Password, body.Roles), http.User.ToActor(), ct);
-                return result.Succeeded ? TypedResults.Created($"/api/admin/users/{result.Value!.Id}", result.Value) : result.Problem!.ToHttp();
-            })
+                (await handler.HandleAsync(new CreateUserRequest(body.Email, body.DisplayName, body.Password, body.Roles), http.User.ToActor(), ct))
+                    .ToCreated(user => $"/api/admin/users/{user.Id}"))
             .WithSummary("Create a user");
 
         admin.MapGet("/users/{id}", async Task<Results<Ok<UserSummary>, ProblemHttpResult>> (string id, GetUserHandler handler, CancellationToken ct) =>
-            {
-                var result = await handler.HandleAsync(id, ct);
-                return result.Succeeded ? TypedResults.Ok(result.Value!) : result.Problem!.ToHttp();
-            })
+                (await handler.HandleAsync(id, ct)).ToHttp())
             .WithSummary("Get a user by id or email");
 
         admin.MapPut("/users/{id}/roles", async Task<Results<Ok<UserSummary>, ProblemHttpResult>> (
                 string id, SetRolesBody body, HttpContext http, SetUserRolesHandler handler, CancellationToken ct) =>
-                Respond(await handler.HandleAsync(new SetUserRolesRequest(id, body.Roles), http.User.ToActor(), ct)))
+                (await handler.HandleAsync(new SetUserRolesRequest(id, body.Roles), http.User.ToActor(), ct)).ToHttp())
             .WithSummary("Replace a user's roles");
 
         admin.MapPost("/users/{id}/lock", async Task<Results<Ok<UserSummary>, ProblemHttpResult>> (
                 string id, HttpContext http, SetUserLockHandler handler, CancellationToken ct) =>
-                Respond(await handler.HandleAsync(new SetUserLockRequest(id, true), http.User.ToActor(), ct)))
+                (await handler.HandleAsync(new SetUserLockRequest(id, true), http.User.ToActor(), ct)).ToHttp())
             .WithSummary("Lock a user: no sign-in, no API access");
 
         admin.MapPost("/users/{id}/unlock", async Task<Results<Ok<UserSummary>, ProblemHttpResult>> (
                 string id, HttpContext http, SetUserLockHandler handler, CancellationToken ct) =>
-                Respond(await handler.HandleAsync(new SetUserLockRequest(id, false), http.User.ToActor(), ct)))
+                (await handler.HandleAsync(new SetUserLockRequest(id, false), http.User.ToActor(), ct)).ToHttp())
             .WithSummary("Unlock a user");
 
         admin.MapGet("/tokens", async (ListAccessTokensHandler handler, CancellationToken ct) =>
@@ -69,15 +64,13 @@ public static class AdminApi
 
         admin.MapPost("/tokens", async Task<Results<Created<CreatedAccessToken>, ProblemHttpResult>> (
                 CreateTokenBody body, HttpContext http, CreateAccessTokenHandler handler, CancellationToken ct) =>
-            {
-                var result = await handler.HandleAsync(new CreateAccessTokenRequest(body.User, body.Name, body.ExpiresInDays), http.User.ToActor(), ct);
-                return result.Succeeded ? TypedResults.Created($"/api/admin/tokens/{result.Value!.Id}", result.Value) : result.Problem!.ToHttp();
-            })
+                (await handler.HandleAsync(new CreateAccessTokenRequest(body.User, body.Name, body.ExpiresInDays), http.User.ToActor(), ct))
+                    .ToCreated(token => $"/api/admin/tokens/{token.Id}"))
             .WithSummary("Create a token for any user (the secret is returned once)");
 
         admin.MapDelete("/tokens/{id:long}", async Task<Results<Ok<AccessTokenSummary>, ProblemHttpResult>> (
                 long id, HttpContext http, RevokeAccessTokenHandler handler, CancellationToken ct) =>
-                Respond(await handler.HandleAsync(id, http.User.ToActor(), ct)))
+                (await handler.HandleAsync(id, http.User.ToActor(), ct)).ToHttp())
             .WithSummary("Revoke any token");
 
         admin.MapGet("/jobs", async (JobsOverviewHandler handler, CancellationToken ct, int? recent) =>
@@ -105,9 +98,6 @@ public static class AdminApi
                 TypedResults.Ok(await handler.HandleAsync(search, page, pageSize, ct)))
             .WithSummary("Audit log, newest first");
     }
-
-    private static Results<Ok<T>, ProblemHttpResult> Respond<T>(Result<T> result) =>
-        result.Succeeded ? TypedResults.Ok(result.Value!) : result.Problem!.ToHttp();
 
     private static Results<Ok<MessageResponse>, ProblemHttpResult> RespondMessage(Result<string> result) =>
         result.Succeeded ? TypedResults.Ok(new MessageResponse(result.Value!)) : result.Problem!.ToHttp();

@@ -28,6 +28,14 @@ public static class ApiResults
         return TypedResults.Problem(details);
     }
 
+    /// <summary>200 with the value, or the problem.</summary>
+    public static Results<Ok<T>, ProblemHttpResult> ToHttp<T>(this Result<T> result) =>
+        result.Succeeded ? TypedResults.Ok(result.Value!) : result.Problem!.ToHttp();
+
+    /// <summary>201 with the value at the location <paramref name="location"/> builds from it, or the problem.</summary>
+    public static Results<Created<T>, ProblemHttpResult> ToCreated<T>(this Result<T> result, Func<T, string> location) =>
+        result.Succeeded ? TypedResults.Created(location(result.Value!), result.Value) : result.Problem!.ToHttp();
+
     /// <summary>
     /// API calls authenticated by the session cookie (e.g. from the browser) must prove they come
     /// from a Portal page for unsafe methods; bearer-token calls are not exposed to CSRF.

@@ -26,7 +26,16 @@ public sealed class AuthenticateAccessTokenHandler(PortalDbContext db, TimeProvi
         var hash = AccessTokenSecret.Hash(token!);
         var row = await db.AccessTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash)
-            .Select(t => new { t.Id, t.Name, t.UserId, t.RevokedUtc, t.ExpiresUtc, t.LastUsedUtc, t.User!.Email, t.User.DisplayName, t.User.LockoutEnd })
+            .Select(t => new
+            {
+                t.Id, t.Name, t.UserId, t.RevokedUtc, t.ExpiresUtc, t.LastUsedUtc, t.User!.Email, t.User.DisplayName, t.User.LockoutEnd,
+
+                // In the same round trip: this runs on every API request.
+                Roles = (from ur in db.UserRoles
+                         join r in db.Roles on ur.RoleId equals r.Id
+                         where ur.UserId == t.UserId
+                         select r.Name).ToList(),
+            })
             .FirstOrDefaultAsync(ct);
         var now = time.GetUtcNow();
         var nowUtc = now.UtcDateTime;
@@ -58,7 +67,7 @@ public sealed class AuthenticateAccessTokenHandler(PortalDbContext db, TimeProvi
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedUtc, nowUtc), ct);
         }
 
-        var roles = await UserQueries.RolesByUserAsync(db, [row.UserId], ct);
-        return (new TokenIdentity(row.Id, row.Name, row.UserId, row.Email ?? "", row.DisplayName, roles.GetValueOrDefault(row.UserId) ?? []), null);
+        var roles = row.Roles.OfType<string>().OrderBy(UserQueries.RoleOrder).ToList();
+        return (new TokenIdentity(row.Id, row.Name, row.UserId, row.Email ?? "", row.DisplayName, roles), null);
     }
 }
