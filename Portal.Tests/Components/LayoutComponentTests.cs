@@ -7,7 +7,7 @@ namespace Portal.Tests.Components;
 
 public sealed class SideNavTests
 {
-    private static readonly string[] ProductAreas = ["/", "/bundles", "/aliases", "/simulations", "/reports", "/publishing", "/provenance", "/templates"];
+    private static readonly string[] ProductAreas = ["/", "/bundles", "/aliases", "/simulations", "/reports", "/calculator", "/models", "/data", "/publishing", "/provenance", "/templates"];
     private static readonly string[] AdminAreas = ["/admin", "/admin/users", "/admin/tokens", "/admin/jobs", "/admin/audit"];
 
     [Fact]

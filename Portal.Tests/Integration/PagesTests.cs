@@ -7,7 +7,7 @@ namespace Portal.Tests.Integration;
 /// <summary>Server-rendered pages over HTTP: roles decide what is shown and allowed, forms follow post-redirect-get.</summary>
 public sealed class PagesTests(PortalFactory factory) : IClassFixture<PortalFactory>
 {
-    private static readonly string[] EveryoneAreas = ["/", "/bundles", "/aliases", "/simulations", "/reports", "/publishing", "/provenance", "/templates", "/account/tokens", "/account/password"];
+    private static readonly string[] EveryoneAreas = ["/", "/bundles", "/aliases", "/simulations", "/reports", "/calculator", "/models", "/data", "/publishing", "/provenance", "/templates", "/account/tokens", "/account/password"];
     private static readonly string[] AdminAreas = ["/admin", "/admin/users", "/admin/users/new", "/admin/tokens", "/admin/jobs", "/admin/audit"];
 
     [Fact]
