@@ -12,6 +12,7 @@ using Portal.Core.Features.Audit;
 using Portal.Core.Features.Dashboard;
 using Portal.Core.Features.Demo;
 using Portal.Core.Features.Jobs;
+using Portal.Core.Features.ModelReleases;
 using Portal.Core.Features.Setup;
 using Portal.Core.Features.Users;
 using Portal.Core.Identity;
@@ -94,6 +95,7 @@ public static class PortalCoreExtensions
         services.AddScoped<RevokeAccessTokenHandler>();
         services.AddScoped<AuthenticateAccessTokenHandler>();
         services.AddScoped<ListAuditEventsHandler>();
+        services.AddScoped<RegisterModelReleasesHandler>();
 
         return services
             .AddIdentityCore<PortalUser>(options =>

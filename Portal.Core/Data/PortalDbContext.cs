@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Data.Conventions;
 using Portal.Core.Features.AccessTokens;
 using Portal.Core.Features.Audit;
+using Portal.Core.Features.ModelReleases;
 using Portal.Core.Features.Settings;
 using Portal.Core.Identity;
 
@@ -19,6 +20,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<SystemSetting> SystemSettings => Set<SystemSetting>();
+
+    public DbSet<ModelRelease> ModelReleases => Set<ModelRelease>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
