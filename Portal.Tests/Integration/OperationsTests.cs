@@ -1,3 +1,5 @@
+using Portal.Core.Data;
+using Portal.Core.Data.Migrations;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -40,7 +42,10 @@ public sealed class OperationsTests(PortalFactory factory) : IClassFixture<Porta
 
         var checks = JsonDocument.Parse(report).RootElement.GetProperty("checks");
         Assert.Equal("Healthy", checks.GetProperty("database").GetProperty("status").GetString());
-        Assert.Equal(2, checks.GetProperty("database").GetProperty("data").GetProperty("schema_version").GetInt32());
+        // Every shipped migration script has been applied.
+        var database = checks.GetProperty("database").GetProperty("data");
+        Assert.Equal(MigrationScript.For(DatabaseProvider.Sqlite).Count, database.GetProperty("schema_version").GetInt32());
+        Assert.Equal(database.GetProperty("latest_version").GetInt32(), database.GetProperty("schema_version").GetInt32());
         Assert.Equal("Healthy", checks.GetProperty("scheduler").GetProperty("status").GetString());
     }
 

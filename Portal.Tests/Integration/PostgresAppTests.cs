@@ -1,3 +1,5 @@
+using Portal.Core.Data;
+using Portal.Core.Data.Migrations;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -30,7 +32,8 @@ public sealed class PostgresAppTests(PostgresServer server)
             var response = await factory.ApiClient().GetAsync("/readyz");
             return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync() : null;
         }, TimeSpan.FromSeconds(30), "readiness on PostgreSQL");
-        Assert.Contains("\"schema_version\": 2", ready, StringComparison.Ordinal);
+        var database = JsonDocument.Parse(ready).RootElement.GetProperty("checks").GetProperty("database").GetProperty("data");
+        Assert.Equal(MigrationScript.For(DatabaseProvider.Postgres).Count, database.GetProperty("schema_version").GetInt32());
 
         // First-run setup through the real form, on PostgreSQL.
         var browser = factory.BrowserClient();

@@ -30,7 +30,7 @@ public sealed class AdminFlowTests(BrowserFixture browser, AdminPortalFixture fi
         await user.SignInAsync(email, password);
 
         // An analyst sees the product areas, not the administration section.
-        await Expect(user.Page.SideNav().Locator("a.nav-link")).ToHaveCountAsync(8);
+        await Expect(user.Page.SideNav().Locator("a.nav-link")).ToHaveCountAsync(11);
         await Expect(user.Page.NavLink("Admin")).ToHaveCountAsync(0);
         await Expect(user.Page.NavLink("Users")).ToHaveCountAsync(0);
 
