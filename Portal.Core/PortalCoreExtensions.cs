@@ -10,6 +10,7 @@ using Portal.Core.Data.Migrations;
 using Portal.Core.Features.AccessTokens;
 using Portal.Core.Features.Audit;
 using Portal.Core.Features.Dashboard;
+using Portal.Core.Features.DataReleases;
 using Portal.Core.Features.Demo;
 using Portal.Core.Features.Jobs;
 using Portal.Core.Features.ModelReleases;
@@ -96,6 +97,7 @@ public static class PortalCoreExtensions
         services.AddScoped<AuthenticateAccessTokenHandler>();
         services.AddScoped<ListAuditEventsHandler>();
         services.AddScoped<RegisterModelReleasesHandler>();
+        services.AddDataReleases();
 
         return services
             .AddIdentityCore<PortalUser>(options =>
