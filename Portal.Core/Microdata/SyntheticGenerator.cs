@@ -23,9 +23,10 @@ public static class SyntheticGenerator
     {
         Validate(options);
         var set = options.Country == "us" ? UsSynthesizer.Generate(options) : UkSynthesizer.Generate(options);
-        if (set.Raking.MaxDeviation > MaxAllowedDeviation)
+        var deviation = PopulationDeviation(set.Raking);
+        if (deviation > MaxAllowedDeviation)
         {
-            throw new InvalidOperationException($"Raking left a deviation of {set.Raking.MaxDeviation:P3} (limit {MaxAllowedDeviation:P1}).");
+            throw new InvalidOperationException($"Raking left a population deviation of {deviation:P3} (limit {MaxAllowedDeviation:P1}).");
         }
 
         return set;
@@ -64,12 +65,29 @@ public static class SyntheticGenerator
         }
     }
 
+    /// <summary>The deviation that matters for acceptance: weighted state (US) or region (UK) population vs. census.</summary>
+    public static double PopulationDeviation(RakingReport report) =>
+        report.MaxRelativeDeviation.Where(m => m.Key.EndsWith("_population", StringComparison.Ordinal)).Select(m => m.Value).DefaultIfEmpty(0).Max();
+
     /// <summary>Household-size raking margin whose implied population equals <paramref name="population"/>.</summary>
     internal static RakingMargin SizeMargin(int[] sizes, double[] shares, double population)
     {
+        // Small samples may miss a size class; spread its share over the classes present so the
+        // margin stays consistent with the population total (raking then converges).
+        shares = (double[])shares.Clone();
+        for (var k = 0; k < shares.Length; k++)
+        {
+            if (!sizes.Contains(k + 1))
+            {
+                shares[k] = 0;
+            }
+        }
+
+        var present = shares.Sum();
         var meanSize = 0.0;
         for (var k = 0; k < shares.Length; k++)
         {
+            shares[k] /= present;
             meanSize += (k + 1) * shares[k];
         }
 

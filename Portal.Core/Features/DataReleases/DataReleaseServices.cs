@@ -10,6 +10,7 @@ public static class DataReleaseServices
     {
         services.TryAddSingleton<IArtifactStore, FileSystemArtifactStore>();
         services.AddScoped<RegisterDataReleaseHandler>();
+        services.AddScoped<GenerateDataReleaseHandler>();
         services.AddScoped<ListDataReleasesHandler>();
         services.AddScoped<GetDataReleaseHandler>();
         services.AddScoped<ListDatasetsHandler>();
