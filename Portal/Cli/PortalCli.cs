@@ -13,7 +13,7 @@ namespace Portal.Cli;
 /// </summary>
 public static class PortalCli
 {
-    private static readonly string[] Verbs = ["admin", "db", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Verbs = ["admin", "db", "data", "--help", "-h", "-?", "--version"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -26,6 +26,7 @@ public static class PortalCli
         {
             AdminCommands.Create(),
             DbCommands.Create(),
+            DataCommands.Create(),
         };
         try
         {
