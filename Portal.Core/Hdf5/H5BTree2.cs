@@ -59,15 +59,13 @@ internal sealed class H5BTree2
     public void Iterate(Action<ReadOnlySpan<byte>> visit)
     {
         if (_root < 0 || _total == 0) return;
-        var budget = new[] { 0L };
-        Visit(_root, _depth, _rootRecords, visit, budget);
+        Visit(_root, _depth, _rootRecords, visit, []);
     }
 
-    private void Visit(long address, int depth, int records, Action<ReadOnlySpan<byte>> visit, long[] visited)
+    private void Visit(long address, int depth, int records, Action<ReadOnlySpan<byte>> visit, HashSet<long> visited)
     {
         if (records > _maxRecords[depth]) throw new Hdf5FormatException("v2 B-tree node claims too many records", address);
-        visited[0] += records + 1;
-        if (visited[0] > _total * 2 + 64) throw new Hdf5FormatException("v2 B-tree is cyclic or inconsistent", _address);
+        if (!visited.Add(address) || visited.Count > _ctx.FileLength / Prefix) throw new Hdf5FormatException("v2 B-tree is cyclic or inconsistent", _address);
         var c = _ctx.Cursor(address, _nodeSize, "v2 B-tree node");
         c.Signature(depth == 0 ? "BTLF" : "BTIN");
         c.Skip(2);

@@ -129,7 +129,9 @@ public sealed class H5Dataset
     {
         if (DataType.Kind != H5TypeKind.String)
             throw new InvalidOperationException($"dataset '{Path}' holds {DataType} elements, not strings");
-        var raw = Allocate<byte>(checked(Length * DataType.Size));
+        if (Length > Array.MaxLength / DataType.Size)
+            throw new Hdf5FormatException($"dataset '{Path}' claims {Length} strings, too many to read at once", _address);
+        var raw = Allocate<byte>(Length * DataType.Size, Length * DataType.Size);
         ReadRaw(0, Length, raw);
         return H5Guard.Run(_address, () => H5Convert.Strings(raw, DataType, Length));
     }
@@ -142,11 +144,14 @@ public sealed class H5Dataset
             throw new ArgumentOutOfRangeException(nameof(start), $"elements {start}..{start + count} are outside dataset '{Path}' of {Length} elements");
     }
 
-    private T[] Allocate<T>(long count) where T : unmanaged
+    /// <summary>Refuses sizes a corrupt header could invent before allocating anything.</summary>
+    private T[] Allocate<T>(long count, long? storedBytes = null) where T : unmanaged
     {
-        var bytes = count * Marshal.SizeOf<T>();
-        if (count > Array.MaxLength || (_layout.Class != H5StorageLayout.Contiguous && bytes > _file.Context.MaxLogicalBytes))
-            throw new Hdf5FormatException($"dataset '{Path}' has {count} elements, too many to read into one array (use ReadRange)", _address);
+        var ctx = _file.Context;
+        var stored = storedBytes ?? count * (long)DataType.Size;
+        var limit = _layout.Class == H5StorageLayout.Contiguous && _layout.Address >= 0 ? ctx.FileLength : ctx.MaxLogicalBytes;
+        if (count > Array.MaxLength || count * (long)Marshal.SizeOf<T>() > Array.MaxLength || stored > limit)
+            throw new Hdf5FormatException($"dataset '{Path}' claims {count} elements, more than the file can hold or one array can take (use ReadRange)", _address);
         return new T[count];
     }
 
