@@ -3,6 +3,14 @@ namespace Portal.Core.Hdf5;
 // The names mirror HDF5's own type classes (the contract other code is written against).
 #pragma warning disable CA1720
 
+/// <summary>How a dataset's elements are stored.</summary>
+public enum H5StorageLayout
+{
+    Compact,
+    Contiguous,
+    Chunked,
+}
+
 public enum H5TypeKind
 {
     Integer,
@@ -15,6 +23,9 @@ public enum H5TypeKind
 /// <summary>Element type of a dataset or attribute. <c>Size</c> is in bytes; strings are fixed-length.</summary>
 public sealed record H5DataType(H5TypeKind Kind, int Size, bool Signed, bool BigEndian = false, bool Utf8 = false, int TypeClass = -1)
 {
+    /// <summary>String padding: 0 = null-terminated, 1 = null-padded, 2 = space-padded.</summary>
+    public int Padding { get; init; } = 1;
+
     public override string ToString() => Kind switch
     {
         H5TypeKind.Integer => $"{(Signed ? "int" : "uint")}{Size * 8}{(BigEndian ? "be" : "")}",

@@ -25,4 +25,35 @@ internal static class H5Filters
         }
         src[(n * elementSize)..].CopyTo(dst[(n * elementSize)..]);
     }
+
+    /// <summary>HDF5's Fletcher-32 over big-endian 16-bit words (H5_checksum_fletcher32).</summary>
+    public static uint Fletcher32(ReadOnlySpan<byte> data)
+    {
+        uint sum1 = 0, sum2 = 0;
+        var len = data.Length / 2;
+        var p = 0;
+        while (len > 0)
+        {
+            var tlen = Math.Min(len, 360);
+            len -= tlen;
+            do
+            {
+                sum1 += (uint)((data[p] << 8) | data[p + 1]);
+                p += 2;
+                sum2 += sum1;
+            } while (--tlen > 0);
+            sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+            sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+        }
+        if ((data.Length & 1) != 0)
+        {
+            sum1 += (uint)(data[p] << 8);
+            sum2 += sum1;
+            sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+            sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+        }
+        sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+        sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+        return (sum2 << 16) | sum1;
+    }
 }
