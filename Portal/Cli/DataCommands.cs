@@ -14,6 +14,7 @@ public static class DataCommands
         data.Subcommands.Add(Generate());
         data.Subcommands.Add(Verify());
         data.Subcommands.Add(List());
+        data.Subcommands.Add(Inspect());
         return data;
     }
 
@@ -100,6 +101,24 @@ public static class DataCommands
 
             return 0;
         }));
+        return command;
+    }
+
+    private static Command Inspect()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "An HDF5 file." };
+        var command = new Command("inspect", "Print the group/dataset tree of an HDF5 file with dtypes and shapes.") { file };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw new CliException($"{path.FullName} does not exist.");
+            }
+
+            Portal.Core.Microdata.H5Tree.Print(path.FullName, Console.Out);
+            return 0;
+        });
         return command;
     }
 }
