@@ -17,6 +17,7 @@ public static class DataReleaseServices
         services.AddScoped<GetDatasetHandler>();
         services.AddScoped<OpenDatasetHandler>();
         services.AddScoped<VerifyDataReleaseHandler>();
+        services.AddScoped<BrowseDatasetHandler>();
         return services;
     }
 }
