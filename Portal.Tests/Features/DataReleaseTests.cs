@@ -148,3 +148,18 @@ public sealed class DataReleaseTests
         return (process.ExitCode, output + error);
     }
 }
+
+public sealed class DemoDataReleaseTests
+{
+    [Fact]
+    public async Task Demo_seeding_creates_both_countries_once()
+    {
+        await using var core = await CoreServices.StartAsync();
+        var first = await core.RunAsync<Portal.Core.Features.Demo.SeedDemoDataReleasesHandler, IReadOnlyList<GeneratedDataRelease>>(h => h.HandleAsync());
+        Assert.Equal(["us", "uk"], first.Select(r => r.Release.Release.Country));
+        Assert.All(first, r => Assert.Equal("2024.0.1-demo", r.Release.Release.Version));
+        Assert.All(first, r => Assert.True(r.Elapsed < TimeSpan.FromSeconds(30)));
+        var second = await core.RunAsync<Portal.Core.Features.Demo.SeedDemoDataReleasesHandler, IReadOnlyList<GeneratedDataRelease>>(h => h.HandleAsync());
+        Assert.Empty(second);
+    }
+}
