@@ -23,7 +23,7 @@ S = {
  "DC": ("https://otr.cfo.dc.gov/", [(0,.04),(10000,.06),(40000,.065),(60000,.085),(250000,.0925),(500000,.0975),(1000000,.1075)], 1, 14600, 29200, 0, 0, False, "Same schedule for all filing statuses."),
  "FL": ("https://floridarevenue.com/", [(0,0)], 1, 0, 0, 0, 0, False, "No individual income tax."),
  "GA": ("https://dor.georgia.gov/", [(0,.0539)], 1, 12000, 24000, 0, 4000, False, "Flat rate (HB 1015, 2024)."),
- "HI": ("https://tax.hawaii.gov/", [(0,.014),(9600,.032),(14400,.055),(19200,.064),(24000,.068),(36000,.072),(48000,.076),(125000,.079),(175000,.0825),(225000,.09),(275000,.10),(325000,.11)], 2, 4400, 8800, 1144, 1144, False, "Brackets as amended by Act 46 (2024)."),
+ "HI": ("https://tax.hawaii.gov/", [(0,.014),(2400,.032),(4800,.055),(9600,.064),(14400,.068),(19200,.072),(24000,.076),(36000,.079),(48000,.0825),(150000,.09),(175000,.10),(200000,.11)], 2, 4400, 8800, 1144, 1144, False, "Standard deduction doubled from 2024 and brackets widened from 2025 by Act 46 (SLH 2024)."),
  "ID": ("https://tax.idaho.gov/", [(0,.05695)], 1, 0, 0, 0, 0, True, "Flat rate on federal taxable income; zero-rate band not modelled."),
  "IL": ("https://tax.illinois.gov/", [(0,.0495)], 1, 0, 0, 2775, 2775, False, "Flat rate; exemption phase-out at high income not modelled."),
  "IN": ("https://www.in.gov/dor/", [(0,.0305)], 1, 0, 0, 1000, 2500, False, "State rate only; county income taxes not modelled; dependent exemption includes the additional $1,500 for a dependent child."),
@@ -83,6 +83,10 @@ C2025 = {
  "UT": dict(brackets=[(0,.045)]),
  "WV": dict(brackets=[(0,.0222),(10000,.0296),(25000,.0333),(40000,.0444),(60000,.0482)]),
  "MA": dict(brackets=[(0,.05),(1083150,.09)]),
+ "HI": dict(brackets=[(0,.014),(9600,.032),(14400,.055),(19200,.064),(24000,.068),(36000,.072),(48000,.076),(125000,.079),(175000,.0825),(225000,.09),(275000,.10),(325000,.11)]),
+ "CO": dict(brackets=[(0,.044)]),
+ "ND": dict(brackets=[(0,0),(48475,.0195),(244825,.025)]),
+ "NE": dict(brackets=[(0,.0246),(3870,.0351),(23170,.0501),(37430,.052)]),
 }
 
 def dated(v24, v25, last):
