@@ -39,7 +39,7 @@ S = {
  "MS": ("https://www.dor.ms.gov/", [(0,0),(10000,.047)], 1, 2300, 4600, 6000, 1500, False, "Zero-rate first $10,000."),
  "MO": ("https://dor.mo.gov/", [(0,0),(1273,.02),(2546,.025),(3819,.03),(5092,.035),(6365,.04),(7638,.045),(8911,.048)], 1, 14600, 29200, 0, 0, False, "Federal income tax deduction not modelled."),
  "MT": ("https://mtrevenue.gov/", [(0,.047),(20500,.059)], 2, 0, 0, 0, 0, True, "Starts from federal taxable income (2024 reform)."),
- "NE": ("https://revenue.nebraska.gov/", [(0,.0246),(3900,.0351),(23370,.0501),(37670,.0584)], 2, 8300, 16600, 0, 0, False, "Personal exemption credit not modelled."),
+ "NE": ("https://revenue.nebraska.gov/", [(0,.0246),(3870,.0351),(23170,.0501),(37430,.0584)], 2, 8300, 16600, 0, 0, False, "Personal exemption credit not modelled."),
  "NV": ("https://tax.nv.gov/", [(0,0)], 1, 0, 0, 0, 0, False, "No individual income tax."),
  "NH": ("https://www.revenue.nh.gov/", [(0,0)], 1, 0, 0, 0, 0, False, "No tax on wages; the interest and dividends tax (3% in 2024, repealed from 2025) is not modelled."),
  "NJ": ("https://www.nj.gov/treasury/taxation/", [(0,.014),(20000,.0175),(35000,.035),(40000,.05525),(75000,.0637),(500000,.0897),(1000000,.1075)], 1, 0, 0, 1000, 1500, False, "Single schedule used for all filing statuses."),
@@ -86,9 +86,7 @@ C2025 = {
  "HI": dict(brackets=[(0,.014),(9600,.032),(14400,.055),(19200,.064),(24000,.068),(36000,.072),(48000,.076),(125000,.079),(175000,.0825),(225000,.09),(275000,.10),(325000,.11)]),
  "CO": dict(brackets=[(0,.044)]),
  "ND": dict(brackets=[(0,0),(48475,.0195),(244825,.025)]),
- "NE": dict(brackets=[(0,.0246),(3900,.0351),(23370,.0501),(37670,.052)]),
- "OR": dict(brackets=[(0,.0475),(4400,.0675),(11050,.0875),(125000,.099)]),
- "WI": dict(brackets=[(0,.035),(14680,.044),(29370,.053),(323290,.0765)]),
+ "NE": dict(brackets=[(0,.0246),(3870,.0351),(23170,.0501),(37430,.052)]),
 }
 
 def dated(v24, v25, last):
