@@ -785,7 +785,7 @@ internal sealed class Binder
             }
         }
 
-        return best is not null && bestDistance <= Math.Max(2, name.Length / 3) ? $" (did you mean '{best}'?)" : "";
+        return best is not null && bestDistance <= Math.Max(2, name.Length / 3) && bestDistance < name.Length ? $" (did you mean '{best}'?)" : "";
     }
 
     private static int Levenshtein(string a, string b)
