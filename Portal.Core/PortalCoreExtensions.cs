@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Portal.Core.Data;
 using Portal.Core.Data.Migrations;
+using Portal.Core.Engine;
 using Portal.Core.Features.AccessTokens;
 using Portal.Core.Features.Audit;
 using Portal.Core.Features.Dashboard;
@@ -98,6 +99,11 @@ public static class PortalCoreExtensions
         services.AddScoped<ListAuditEventsHandler>();
         services.AddScoped<RegisterModelReleasesHandler>();
         services.AddDataReleases();
+
+        // Country model packages: loaded and compiled once, on first use (the web host forces it at start-up).
+        var models = ModelOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddSingleton(models);
+        services.AddSingleton(_ => ModelCatalog.Load(models.Directory!, models.AllowUnlocked));
 
         return services
             .AddIdentityCore<PortalUser>(options =>

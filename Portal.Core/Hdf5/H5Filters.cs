@@ -18,6 +18,12 @@ internal static class H5Filters
     public static void Unshuffle(ReadOnlySpan<byte> src, Span<byte> dst, int elementSize)
     {
         var n = src.Length / elementSize;
+        if (elementSize <= 1 || n <= 1)
+        {
+            // Like libhdf5: nothing was shuffled (also guards against a corrupt element size).
+            src.CopyTo(dst);
+            return;
+        }
         for (var b = 0; b < elementSize; b++)
         {
             var i0 = src.Slice(b * n, n);
