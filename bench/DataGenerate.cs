@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Portal.Core.Engine;
+using Portal.Core.Hdf5;
 using Portal.Core.Microdata;
 
 namespace Portal.Bench;
@@ -20,7 +22,7 @@ public static class DataGenerate
         {
             foreach (var country in new[] { "us", "uk" })
             {
-                var options = new SyntheticOptions(country, households, 42, 2024, clones);
+                var options = new SyntheticOptions(country, households, 42, 2025, clones);
                 var total = Stopwatch.StartNew();
                 var set = SyntheticGenerator.Generate(options);
                 var generated = total.Elapsed;
@@ -31,6 +33,7 @@ public static class DataGenerate
                     $"{country}: {households:N0} households, {set.Rows["person"]:N0} persons: generate+rake {generated.TotalSeconds:F2} s ({set.Raking.Iterations} raking iterations), " +
                     $"write {written.TotalSeconds:F2} s, {new FileInfo(file).Length / 1e6:F1} MB; max weighted population deviation {SyntheticGenerator.PopulationDeviation(set.Raking):E2}");
                 Console.WriteLine(line);
+                LoadAndRun(country, file, options.Period);
                 if (clones > 0)
                 {
                     var start = Stopwatch.StartNew();
@@ -47,5 +50,26 @@ public static class DataGenerate
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Loads the file into the shipped country model and runs an economy-wide baseline.</summary>
+    private static void LoadAndRun(string country, string file, int period)
+    {
+        var model = ModelCatalog.Load(ModelOptions.DefaultDirectory, allowUnlocked: false).Find(country);
+        if (model is null)
+        {
+            Console.WriteLine($"{country}: no country package shipped; skipping the baseline");
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var h5 = H5File.Open(file);
+        var loaded = DatasetLoader.LoadWithReport(model, h5, period);
+        var loadTime = clock.Elapsed;
+        var simulation = new Simulation(model, loaded.Population, period);
+        var net = simulation.Sum("household_net_income");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{country}: load {loadTime.TotalSeconds:F2} s ({loaded.LoadedVariables.Count} variables; unknown to {model.Country} {model.Version}: {string.Join(", ", loaded.UnknownVariables)}), " +
+            $"baseline household_net_income {(clock.Elapsed - loadTime).TotalSeconds:F2} s, weighted total {net / 1e9:F1} bn"));
     }
 }
