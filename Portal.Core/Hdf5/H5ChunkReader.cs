@@ -48,6 +48,8 @@ internal sealed class H5ChunkReader
             _index[i] = (max + _chunk[i] - 1) / _chunk[i];
         }
         _chunkBytes = checked(elements * _es);
+        if (layout.IndexType == H5ChunkIndexType.ExtensibleArray && space.MaxDims is { } md && Array.IndexOf(md, -1L) > 0)
+            throw new Hdf5FormatException("extensible-array chunk index with an unlimited dimension other than the first is not supported", owner);
         if (_chunkBytes > Math.Min(int.MaxValue - 64, ctx.MaxLogicalBytes))
             throw new Hdf5FormatException($"chunk of {_chunkBytes} bytes is implausibly large", owner);
     }
