@@ -234,6 +234,24 @@ public sealed class H5ReaderTests : IDisposable
     }
 
     [Fact]
+    public void Reads_our_files_after_libhdf5_modified_them_in_place()
+    {
+        // h5copy opens the destination read-write: libhdf5 grows our local heaps, splits our symbol-table
+        // nodes and adds continuation chunks to our object headers.
+        var path = _dir.File("modified.h5");
+        File.Copy(Original(), path);
+        H5Tools.Run("h5copy", "-i", Original(), "-o", path, "-s", "/data/doubles", "-d", "/wide/zz_extra");
+        H5Tools.Run("h5copy", "-i", Original(), "-o", path, "-s", "/data", "-d", "/data_copy");
+        using var file = H5File.Open(path);
+        Assert.Equal(Ints, file.Root.GetDataset("/data/ints").Read<int>());
+        Assert.Equal(Matrix, file.Root.GetDataset("/data_copy/matrix").Read<double>());
+        Assert.Equal(12, file.Root.GetGroup("wide").Attributes.Count);
+        Assert.Equal(41, file.Root.GetGroup("wide").Datasets.Count);
+        Assert.Equal(Doubles, file.Root.GetDataset("/wide/zz_extra").Read<double>());
+        Assert.Equal(Names, file.Root.GetDataset("/data_copy/names").ReadStrings());
+    }
+
+    [Fact]
     public void Range_reads_check_bounds_and_type()
     {
         using var file = H5File.Open(Original());
