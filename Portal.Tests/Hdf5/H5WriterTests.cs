@@ -84,6 +84,7 @@ public sealed class H5WriterTests : IDisposable
         var dump = H5Tools.DumpObject(file, "-d", "/m");
         Assert.Equal([5L, 3L], dump.Dims);
         Assert.Equal(values, dump.Doubles);
+        Assert.Throws<ArgumentException>(() => Write(w => w.WriteDataset<double>("/m", values, [4, 3]), "bad.h5"));
     }
 
     [Fact]
