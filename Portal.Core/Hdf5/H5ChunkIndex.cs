@@ -29,8 +29,14 @@ internal static class H5ChunkIndex
             case H5ChunkIndexType.FixedArray:
                 FixedArray(ctx, layout.Address, chunkBytes, chunkCount, filtered, map);
                 break;
+            case H5ChunkIndexType.ExtensibleArray:
+                H5ExtensibleArray.Load(ctx, layout.Address, chunkBytes, (index, location) => map[index] = location);
+                break;
+            case H5ChunkIndexType.BTreeV2:
+                BTree2(ctx, layout.Address, gridDims, chunkBytes, map);
+                break;
             default:
-                throw new Hdf5FormatException($"chunk index type {layout.IndexType} is not supported (only v1 B-tree, single chunk, implicit and fixed array)", layout.Address);
+                throw new Hdf5FormatException($"chunk index type {layout.IndexType} is not supported", layout.Address);
         }
         return map;
     }
@@ -82,6 +88,30 @@ internal static class H5ChunkIndex
             if (index < 0) throw c.Error("chunk lies outside the dataset");
             map[index] = new H5ChunkLocation(child, size, mask);
         }
+    }
+
+    /// <summary>Version-2 B-tree of chunk records (type 10 plain, 11 filtered) with scaled coordinates.</summary>
+    private static void BTree2(H5Context ctx, long address, long[] grid, long chunkBytes, Dictionary<long, H5ChunkLocation> map)
+    {
+        var tree = new H5BTree2(ctx, address);
+        if (tree.Type is not (10 or 11)) throw new Hdf5FormatException($"v2 B-tree of type {tree.Type} is not a chunk index", address);
+        var rank = grid.Length;
+        var scaled = new long[rank];
+        tree.Iterate(record =>
+        {
+            var c = new H5Cursor(record.ToArray(), address, ctx.OffsetSize, ctx.LengthSize);
+            var chunk = c.Address();
+            long size = chunkBytes;
+            uint mask = 0;
+            if (tree.Type == 11)
+            {
+                size = c.Checked(c.UVar(record.Length - ctx.OffsetSize - 4 - 8 * rank), "chunk size");
+                mask = c.U32();
+            }
+            for (var i = 0; i < rank; i++) scaled[i] = c.Checked(c.U64(), "chunk coordinate");
+            var index = Linear(scaled, grid);
+            if (chunk >= 0 && index >= 0) map[index] = new H5ChunkLocation(chunk, size, mask);
+        });
     }
 
     private static void FixedArray(H5Context ctx, long address, long chunkBytes, long chunkCount, bool filtered, Dictionary<long, H5ChunkLocation> map)

@@ -22,8 +22,10 @@ internal sealed class H5ChunkReader
     private readonly byte[]? _fill;
     private readonly long _owner;
     private Dictionary<long, H5ChunkLocation>? _map;
-    private long _cachedIndex = -1;
-    private byte[]? _cached;
+    // One reference, swapped atomically, so concurrent readers never pair an index with another chunk's bytes.
+    private CachedChunk? _cached;
+
+    private sealed record CachedChunk(long Index, byte[]? Data);
 
     public H5ChunkReader(H5Context ctx, H5LayoutInfo layout, List<H5FilterInfo> filters, H5Space space, H5DataType type, byte[]? fill, long owner)
     {
@@ -48,6 +50,8 @@ internal sealed class H5ChunkReader
             _index[i] = (max + _chunk[i] - 1) / _chunk[i];
         }
         _chunkBytes = checked(elements * _es);
+        if (layout.IndexType == H5ChunkIndexType.ExtensibleArray && space.MaxDims is { } md && Array.IndexOf(md, -1L) > 0)
+            throw new Hdf5FormatException("extensible-array chunk index with an unlimited dimension other than the first is not supported", owner);
         if (_chunkBytes > Math.Min(int.MaxValue - 64, ctx.MaxLogicalBytes))
             throw new Hdf5FormatException($"chunk of {_chunkBytes} bytes is implausibly large", owner);
     }
@@ -123,11 +127,10 @@ internal sealed class H5ChunkReader
     {
         long index = 0;
         for (var i = 0; i < coords.Length; i++) index = index * _index[i] + coords[i];
-        if (index == _cachedIndex) return _cached;
+        if (_cached is { } hit && hit.Index == index) return hit.Data;
         byte[]? data = null;
         if (_map!.TryGetValue(index, out var location)) data = Decode(location, coords);
-        _cachedIndex = index;
-        _cached = data;
+        _cached = new CachedChunk(index, data);
         return data;
     }
 

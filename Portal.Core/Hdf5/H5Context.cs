@@ -62,9 +62,12 @@ internal sealed class H5Context(H5Source source) : IDisposable
 
     public H5ObjectHeader Header(long address)
     {
-        if (_headers.TryGetValue(address, out var h)) return h;
-        h = H5ObjectHeader.Parse(this, address);
-        _headers[address] = h;
+        lock (_headers)
+        {
+            if (_headers.TryGetValue(address, out var cached)) return cached;
+        }
+        var h = H5ObjectHeader.Parse(this, address);
+        lock (_headers) _headers[address] = h;
         return h;
     }
 

@@ -152,7 +152,8 @@ public sealed class H5Dataset
         var limit = _layout.Class == H5StorageLayout.Contiguous && _layout.Address >= 0 ? ctx.FileLength : ctx.MaxLogicalBytes;
         if (count > Array.MaxLength || count * (long)Marshal.SizeOf<T>() > Array.MaxLength || stored > limit)
             throw new Hdf5FormatException($"dataset '{Path}' claims {count} elements, more than the file can hold or one array can take (use ReadRange)", _address);
-        return new T[count];
+        // Every element is overwritten by the read, so skip zeroing (it doubles the cost of a 1 GiB array).
+        return GC.AllocateUninitializedArray<T>((int)count);
     }
 
     private static H5DataType ReadType(H5Context ctx, H5Message message)

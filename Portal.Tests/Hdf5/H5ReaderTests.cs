@@ -178,6 +178,50 @@ public sealed class H5ReaderTests : IDisposable
     }
 
     [Fact]
+    public void Reads_unlimited_datasets_indexed_by_extensible_arrays_and_v2_btrees()
+    {
+        // 120 000 one-element chunks: the extensible array needs super blocks and paged data blocks.
+        File.WriteAllText(_dir.File("seq.txt"), string.Join('\n', Enumerable.Range(1, 120_000)));
+        File.WriteAllText(_dir.File("u1.cfg"), """
+            PATH /u1
+            INPUT-CLASS TEXTIN
+            INPUT-SIZE 32
+            RANK 1
+            DIMENSION-SIZES 120000
+            OUTPUT-CLASS IN
+            OUTPUT-SIZE 32
+            CHUNKED-DIMENSION-SIZES 1000
+            MAXIMUM-DIMENSIONS -1
+            """);
+        File.WriteAllText(_dir.File("u2.cfg"), """
+            PATH /u2
+            INPUT-CLASS TEXTIN
+            INPUT-SIZE 32
+            RANK 2
+            DIMENSION-SIZES 400 300
+            OUTPUT-CLASS IN
+            OUTPUT-SIZE 32
+            CHUNKED-DIMENSION-SIZES 7 40
+            MAXIMUM-DIMENSIONS -1 -1
+            """);
+        var imported = _dir.File("unlimited.h5");
+        H5Tools.Run("h5import", _dir.File("seq.txt"), "-c", _dir.File("u1.cfg"), _dir.File("seq.txt"), "-c", _dir.File("u2.cfg"), "-o", imported);
+        var latest = _dir.File("unlimited-latest.h5");
+        H5Tools.Run("h5repack", "--latest", "-l", "/u1:CHUNK=1", "-f", "/u1:GZIP=1", "-l", "/u2:CHUNK=7x40", "-f", "/u2:SHUF", imported, latest);
+
+        using var file = H5File.Open(latest);
+        var u1 = file.Root.GetDataset("u1");
+        Assert.Equal("extensible-array", u1.ChunkIndex);
+        Assert.Equal([-1L], u1.MaxShape);
+        Assert.Equal(Enumerable.Range(1, 120_000), u1.Read<int>());
+        var u2 = file.Root.GetDataset("u2");
+        Assert.Equal("btree-v2", u2.ChunkIndex);
+        Assert.Equal([400L, 300L], u2.Shape);
+        Assert.Equal(Enumerable.Range(1, 120_000), u2.Read<int>());
+        Assert.Equal(Enumerable.Range(30_001, 450), u2.ReadRange<int>(30_000, 450));
+    }
+
+    [Fact]
     public void Reads_objects_copied_by_h5copy()
     {
         var output = _dir.File("copied.h5");

@@ -69,7 +69,35 @@ public sealed class H5FuzzTests : IDisposable
         }
         var latest = _dir.File("latest.h5");
         H5Tools.Run("h5repack", "--latest", "-l", "/a/x:CHUNK=16", "-f", "/a/x:GZIP=1", "-f", "/a/x:FLET", plain, latest);
-        return [File.ReadAllBytes(plain), File.ReadAllBytes(latest)];
+        // Unlimited dimensions: extensible-array (1 unlimited) and v2 B-tree (2 unlimited) chunk indexes.
+        File.WriteAllText(_dir.File("seq.txt"), string.Join('\n', Enumerable.Range(1, 200)));
+        File.WriteAllText(_dir.File("u.cfg"), """
+            PATH /u
+            INPUT-CLASS TEXTIN
+            INPUT-SIZE 32
+            RANK 2
+            DIMENSION-SIZES 20 10
+            OUTPUT-CLASS IN
+            OUTPUT-SIZE 32
+            CHUNKED-DIMENSION-SIZES 3 4
+            MAXIMUM-DIMENSIONS -1 -1
+            """);
+        File.WriteAllText(_dir.File("e.cfg"), """
+            PATH /e
+            INPUT-CLASS TEXTIN
+            INPUT-SIZE 32
+            RANK 1
+            DIMENSION-SIZES 200
+            OUTPUT-CLASS IN
+            OUTPUT-SIZE 32
+            CHUNKED-DIMENSION-SIZES 3
+            MAXIMUM-DIMENSIONS -1
+            """);
+        var imported = _dir.File("unlimited.h5");
+        H5Tools.Run("h5import", _dir.File("seq.txt"), "-c", _dir.File("u.cfg"), _dir.File("seq.txt"), "-c", _dir.File("e.cfg"), "-o", imported);
+        var unlimited = _dir.File("unlimited-latest.h5");
+        H5Tools.Run("h5repack", "--latest", "-l", "/u:CHUNK=3x4", "-l", "/e:CHUNK=3", "-f", "/e:GZIP=1", imported, unlimited);
+        return [File.ReadAllBytes(plain), File.ReadAllBytes(latest), File.ReadAllBytes(unlimited)];
     }
 
     [Fact]
