@@ -13,6 +13,7 @@ using Portal.Core.Features.Dashboard;
 using Portal.Core.Features.Demo;
 using Portal.Core.Features.Jobs;
 using Portal.Core.Features.ModelReleases;
+using Portal.Core.Features.Models;
 using Portal.Core.Features.Setup;
 using Portal.Core.Features.Users;
 using Portal.Core.Identity;
@@ -96,6 +97,11 @@ public static class PortalCoreExtensions
         services.AddScoped<AuthenticateAccessTokenHandler>();
         services.AddScoped<ListAuditEventsHandler>();
         services.AddScoped<RegisterModelReleasesHandler>();
+        services.AddScoped<ListModelsHandler>();
+        services.AddScoped<GetModelMetadataHandler>();
+        services.AddScoped<CalculateHouseholdHandler>();
+        services.AddScoped<RunCalculatorHandler>();
+        services.AddScoped<CompareReleasesHandler>();
 
         return services
             .AddIdentityCore<PortalUser>(options =>
