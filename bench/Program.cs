@@ -3,6 +3,8 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
+if (args.FirstOrDefault() == "us-economy") { Portal.Bench.UsKernel.Run(args[1..]); return; }
+
 // Performance targets are checked here, not in timed unit tests; see README.md in this folder.
 // Benchmarks run in-process: BenchmarkDotNet's generated project cannot restore Portal.Core's
 // dependencies from this machine's NuGet mirror (they come from the ASP.NET Core shared framework).
