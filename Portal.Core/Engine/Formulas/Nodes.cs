@@ -1,0 +1,785 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
+namespace Portal.Core.Engine.Formulas;
+
+internal enum TypeKind
+{
+    Float,
+    Int,
+    Bool,
+    Enum,
+    /// <summary>An enum literal whose enum type is not known yet (typed by its context).</summary>
+    Text,
+}
+
+internal sealed record FType(TypeKind Kind, IReadOnlyList<string>? Values = null)
+{
+    public static readonly FType Float = new(TypeKind.Float);
+    public static readonly FType Int = new(TypeKind.Int);
+    public static readonly FType Bool = new(TypeKind.Bool);
+    public static readonly FType Text = new(TypeKind.Text);
+
+    public bool IsNumeric => Kind is TypeKind.Float or TypeKind.Int or TypeKind.Bool;
+
+    public bool SameAs(FType other) =>
+        Kind == other.Kind && (Kind != TypeKind.Enum || Values!.SequenceEqual(other.Values!, StringComparer.Ordinal));
+
+    public override string ToString() => Kind switch
+    {
+        TypeKind.Enum => $"enum<{string.Join("|", Values!.Take(4))}{(Values!.Count > 4 ? "|…" : "")}>",
+        TypeKind.Text => "text",
+        _ => Kind.ToString().ToLowerInvariant(),
+    };
+
+    public static FType Of(VariableDefinition variable) => variable.ValueType switch
+    {
+        VariableValueType.Float => Float,
+        VariableValueType.Int => Int,
+        VariableValueType.Bool => Bool,
+        _ => new FType(TypeKind.Enum, variable.PossibleValues),
+    };
+
+    public bool Equals(FType? other) => other is not null && SameAs(other);
+
+    public override int GetHashCode() => Kind.GetHashCode();
+}
+
+/// <summary>A window of a column or of a node's scratch buffer holding one chunk's values.</summary>
+internal readonly record struct Seg(double[] Array, int Offset)
+{
+    public ReadOnlySpan<double> Span(int length) => new(Array, Offset, length);
+}
+
+/// <summary>Per-evaluation state of one compiled formula: constants, prepared columns, resolved parameters.</summary>
+internal sealed class EvalState(Simulation simulation, int nodeCount)
+{
+    public Simulation Simulation { get; } = simulation;
+
+    public readonly bool[] IsConst = new bool[nodeCount];
+    public readonly double[] Const = new double[nodeCount];
+    public readonly double[]?[] Columns = new double[]?[nodeCount];
+    public readonly int[]?[] Maps = new int[]?[nodeCount];
+    public readonly object?[] Tables = new object?[nodeCount];
+}
+
+/// <summary>Scratch buffers of one thread evaluating chunks.</summary>
+internal sealed class Worker(int nodeCount, int localCount)
+{
+    public readonly double[]?[] Scratch = new double[]?[nodeCount];
+    public readonly Seg[] Locals = new Seg[localCount];
+
+    public double[] Buffer(int id) => Scratch[id] ??= new double[Kernel.ChunkSize];
+}
+
+/// <summary>A typed, bound formula expression evaluated one chunk of rows at a time.</summary>
+internal abstract class Node(FType type)
+{
+    public int Id { get; set; }
+
+    public FType Type { get; set; } = type;
+
+    public abstract IEnumerable<Node> Children { get; }
+
+    /// <summary>Called once per evaluation, before any chunk: fetches columns, materialises aggregations, folds constants.</summary>
+    public virtual void Prepare(EvalState state)
+    {
+        var allConst = true;
+        foreach (var child in Children)
+        {
+            child.Prepare(state);
+            allConst &= state.IsConst[child.Id];
+        }
+
+        if (allConst && IsElementwise)
+        {
+            var worker = new Worker(state.IsConst.Length, 0);
+            state.Const[Id] = EvalCore(state, worker, 0, 1).Array[0];
+            state.IsConst[Id] = true;
+        }
+    }
+
+    protected virtual bool IsElementwise => true;
+
+    public Seg Eval(EvalState state, Worker worker, int start, int length)
+    {
+        if (state.IsConst[Id])
+        {
+            var buffer = worker.Buffer(Id);
+            Array.Fill(buffer, state.Const[Id], 0, length);
+            return new Seg(buffer, 0);
+        }
+
+        return EvalCore(state, worker, start, length);
+    }
+
+    protected abstract Seg EvalCore(EvalState state, Worker worker, int start, int length);
+}
+
+internal sealed class ConstNode(FType type, double value) : Node(type)
+{
+    public double Value { get; } = value;
+
+    public override IEnumerable<Node> Children => [];
+
+    public override void Prepare(EvalState state)
+    {
+        state.IsConst[Id] = true;
+        state.Const[Id] = Value;
+    }
+
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => throw new InvalidOperationException();
+}
+
+internal sealed class PeriodNode() : Node(FType.Int)
+{
+    public override IEnumerable<Node> Children => [];
+
+    public override void Prepare(EvalState state)
+    {
+        state.IsConst[Id] = true;
+        state.Const[Id] = state.Simulation.Period;
+    }
+
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => throw new InvalidOperationException();
+}
+
+internal sealed class VariableNode(FType type, string variable) : Node(type)
+{
+    public string Variable { get; } = variable;
+
+    public override IEnumerable<Node> Children => [];
+
+    public override void Prepare(EvalState state) => state.Columns[Id] = state.Simulation.Calculate(Variable);
+
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
+}
+
+/// <summary>Value of a variable of another entity, through an index map (person → group, or group → group via its first member).</summary>
+internal sealed class GatherNode(FType type, string variable, string fromEntity, string toEntity) : Node(type)
+{
+    public string Variable { get; } = variable;
+
+    public override IEnumerable<Node> Children => [];
+
+    public override void Prepare(EvalState state)
+    {
+        state.Columns[Id] = state.Simulation.Calculate(Variable);
+        state.Maps[Id] = state.Simulation.Population.Map(fromEntity, toEntity);
+    }
+
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
+    {
+        var column = state.Columns[Id]!;
+        var map = state.Maps[Id]!.AsSpan(start, length);
+        var d = worker.Buffer(Id);
+        for (var i = 0; i < map.Length; i++)
+        {
+            d[i] = column[map[i]];
+        }
+
+        return new Seg(d, 0);
+    }
+}
+
+internal sealed class LocalNode(FType type, int index, Node value) : Node(type)
+{
+    public int Index { get; } = index;
+
+    public Node Value { get; } = value;
+
+    public override IEnumerable<Node> Children => [];
+
+    public override void Prepare(EvalState state)
+    {
+        if (state.IsConst[Value.Id])
+        {
+            state.IsConst[Id] = true;
+            state.Const[Id] = state.Const[Value.Id];
+        }
+    }
+
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => worker.Locals[Index];
+}
+
+internal interface IBinaryOp
+{
+    static abstract double Apply(double a, double b);
+}
+
+internal interface IUnaryOp
+{
+    static abstract double Apply(double a);
+}
+
+#pragma warning disable CA1812 // Instantiated through generic type arguments.
+internal struct AddOp : IBinaryOp { public static double Apply(double a, double b) => a + b; }
+internal struct SubOp : IBinaryOp { public static double Apply(double a, double b) => a - b; }
+internal struct MulOp : IBinaryOp { public static double Apply(double a, double b) => a * b; }
+internal struct DivOp : IBinaryOp { public static double Apply(double a, double b) => b == 0 ? 0 : a / b; }
+internal struct ModOp : IBinaryOp { public static double Apply(double a, double b) => b == 0 ? 0 : a - (Math.Floor(a / b) * b); }
+internal struct PowOp : IBinaryOp { public static double Apply(double a, double b) { var r = Math.Pow(a, b); return double.IsNaN(r) ? 0 : r; } }
+internal struct EqOp : IBinaryOp { public static double Apply(double a, double b) => a == b ? 1 : 0; }
+internal struct NeOp : IBinaryOp { public static double Apply(double a, double b) => a != b ? 1 : 0; }
+internal struct LtOp : IBinaryOp { public static double Apply(double a, double b) => a < b ? 1 : 0; }
+internal struct LeOp : IBinaryOp { public static double Apply(double a, double b) => a <= b ? 1 : 0; }
+internal struct GtOp : IBinaryOp { public static double Apply(double a, double b) => a > b ? 1 : 0; }
+internal struct GeOp : IBinaryOp { public static double Apply(double a, double b) => a >= b ? 1 : 0; }
+internal struct AndOp : IBinaryOp { public static double Apply(double a, double b) => a != 0 && b != 0 ? 1 : 0; }
+internal struct OrOp : IBinaryOp { public static double Apply(double a, double b) => a != 0 || b != 0 ? 1 : 0; }
+internal struct MinOp : IBinaryOp { public static double Apply(double a, double b) => a < b ? a : b; }
+internal struct MaxOp : IBinaryOp { public static double Apply(double a, double b) => a > b ? a : b; }
+
+internal struct NegOp : IUnaryOp { public static double Apply(double a) => -a; }
+internal struct NotOp : IUnaryOp { public static double Apply(double a) => a == 0 ? 1 : 0; }
+internal struct AbsOp : IUnaryOp { public static double Apply(double a) => Math.Abs(a); }
+internal struct RoundOp : IUnaryOp { public static double Apply(double a) => Math.Round(a, MidpointRounding.ToEven); }
+internal struct FloorOp : IUnaryOp { public static double Apply(double a) => Math.Floor(a); }
+internal struct CeilOp : IUnaryOp { public static double Apply(double a) => Math.Ceiling(a); }
+internal struct SqrtOp : IUnaryOp { public static double Apply(double a) => a <= 0 ? 0 : Math.Sqrt(a); }
+internal struct ExpOp : IUnaryOp { public static double Apply(double a) => Math.Exp(a); }
+internal struct LogOp : IUnaryOp { public static double Apply(double a) => a <= 0 ? 0 : Math.Log(a); }
+internal struct BoolOp : IUnaryOp { public static double Apply(double a) => a != 0 ? 1 : 0; }
+#pragma warning restore CA1812
+
+internal abstract class BinaryNode(FType type, Node left, Node right) : Node(type)
+{
+    public Node Left { get; } = left;
+
+    public Node Right { get; } = right;
+
+    public override IEnumerable<Node> Children => [Left, Right];
+}
+
+internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : BinaryNode(type, left, right)
+    where TOp : struct, IBinaryOp
+{
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
+    {
+        var d = worker.Buffer(Id).AsSpan(0, length);
+        if (state.IsConst[Right.Id])
+        {
+            var a = Left.Eval(state, worker, start, length).Span(length);
+            var b = state.Const[Right.Id];
+            for (var i = 0; i < d.Length; i++)
+            {
+                d[i] = TOp.Apply(a[i], b);
+            }
+        }
+        else if (state.IsConst[Left.Id])
+        {
+            var a = state.Const[Left.Id];
+            var b = Right.Eval(state, worker, start, length).Span(length);
+            for (var i = 0; i < d.Length; i++)
+            {
+                d[i] = TOp.Apply(a, b[i]);
+            }
+        }
+        else
+        {
+            var a = Left.Eval(state, worker, start, length).Span(length);
+            var b = Right.Eval(state, worker, start, length).Span(length);
+            for (var i = 0; i < d.Length; i++)
+            {
+                d[i] = TOp.Apply(a[i], b[i]);
+            }
+        }
+
+        return new Seg(worker.Buffer(Id), 0);
+    }
+}
+
+internal sealed class UnaryNode<TOp>(FType type, Node operand) : Node(type)
+    where TOp : struct, IUnaryOp
+{
+    public Node Operand { get; } = operand;
+
+    public override IEnumerable<Node> Children => [Operand];
+
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
+    {
+        var a = Operand.Eval(state, worker, start, length).Span(length);
+        var buffer = worker.Buffer(Id);
+        var d = buffer.AsSpan(0, length);
+        for (var i = 0; i < d.Length; i++)
+        {
+            d[i] = TOp.Apply(a[i]);
+        }
+
+        return new Seg(buffer, 0);
+    }
+}
+
+internal sealed class RoundDigitsNode(Node operand, int digits) : Node(FType.Float)
+{
+    public override IEnumerable<Node> Children => [operand];
+
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
+    {
+        var a = operand.Eval(state, worker, start, length).Span(length);
+        var buffer = worker.Buffer(Id);
+        var scale = Math.Pow(10, digits);
+        for (var i = 0; i < length; i++)
+        {
+            buffer[i] = digits is >= 0 and <= 15
+                ? Math.Round(a[i], digits, MidpointRounding.ToEven)
+                : Math.Round(a[i] * scale, MidpointRounding.ToEven) / scale;
+        }
+
+        return new Seg(buffer, 0);
+    }
+}
+
+internal sealed class WhereNode(FType type, Node condition, Node then, Node otherwise) : Node(type)
+{
+    public override IEnumerable<Node> Children => [condition, then, otherwise];
+
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
+    {
+        var c = condition.Eval(state, worker, start, length).Span(length);
+        var a = then.Eval(state, worker, start, length).Span(length);
+        var b = otherwise.Eval(state, worker, start, length).Span(length);
+        var buffer = worker.Buffer(Id);
+        for (var i = 0; i < length; i++)
+        {
+            buffer[i] = c[i] != 0 ? a[i] : b[i];
+        }
+
+        return new Seg(buffer, 0);
+    }
+}
+
+/// <summary>A parameter value, possibly indexed by enum expressions: one table entry per combination of index values.</summary>
+internal sealed class ParamNode(FType type, int slot, Node[] indexes, int[] strides) : Node(type)
+{
+    public int Slot { get; } = slot;
+
+    public override IEnumerable<Node> Children => indexes;
+
+    public override void Prepare(EvalState state)
+    {
+        foreach (var index in indexes)
+        {
+            index.Prepare(state);
+        }
+
+        var table = state.Simulation.ParameterTable(Slot);
+        state.Tables[Id] = table;
+        if (indexes.Length == 0)
+        {
+            state.IsConst[Id] = true;
+            state.Const[Id] = table[0];
+        }
+        else if (indexes.All(i => state.IsConst[i.Id]))
+        {
+            state.IsConst[Id] = true;
+            state.Const[Id] = table[Kernel.ConstIndex(state, indexes, strides)];
+        }
+    }
+
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
+    {
+        var table = (double[])state.Tables[Id]!;
+        var buffer = worker.Buffer(Id);
+        var combo = Kernel.ComboIndex(state, worker, indexes, strides, start, length, Id);
+        for (var i = 0; i < length; i++)
+        {
+            buffer[i] = table[combo[i]];
+        }
+
+        return new Seg(buffer, 0);
+    }
+}
+
+internal enum ScaleFunction
+{
+    Calc,
+    MarginalRate,
+}
+
+internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFunction function, Node argument) : Node(FType.Float)
+{
+    public int Slot { get; } = slot;
+
+    public override IEnumerable<Node> Children => [.. indexes, argument];
+
+    public override void Prepare(EvalState state)
+    {
+        base.Prepare(state);
+        state.Tables[Id] = state.Simulation.ScaleTable(Slot);
+    }
+
+    protected override bool IsElementwise => false;
+
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
+    {
+        var scales = (ResolvedScale[])state.Tables[Id]!;
+        var x = argument.Eval(state, worker, start, length).Span(length);
+        var buffer = worker.Buffer(Id);
+        if (indexes.Length == 0 || indexes.All(i => state.IsConst[i.Id]))
+        {
+            var scale = scales[indexes.Length == 0 ? 0 : Kernel.ConstIndex(state, indexes, strides)];
+            for (var i = 0; i < length; i++)
+            {
+                buffer[i] = scale.Apply(function, x[i]);
+            }
+        }
+        else
+        {
+            var combo = Kernel.ComboIndex(state, worker, indexes, strides, start, length, Id);
+            for (var i = 0; i < length; i++)
+            {
+                buffer[i] = scales[combo[i]].Apply(function, x[i]);
+            }
+        }
+
+        return new Seg(buffer, 0);
+    }
+}
+
+/// <summary>A scale's brackets at one instant.</summary>
+internal sealed class ResolvedScale(ScaleType type, double[] thresholds, double[] values)
+{
+    public bool SameAs(ResolvedScale other) =>
+        type == other.Type && thresholds.AsSpan().SequenceEqual(other.Thresholds) && values.AsSpan().SequenceEqual(other.Values);
+
+    public ScaleType Type => type;
+
+    public double[] Thresholds => thresholds;
+
+    public double[] Values => values;
+
+    public double Apply(ScaleFunction function, double x)
+    {
+        if (function == ScaleFunction.Calc && type == ScaleType.MarginalRate)
+        {
+            var tax = 0.0;
+            for (var b = 0; b < thresholds.Length; b++)
+            {
+                var low = thresholds[b];
+                if (x <= low)
+                {
+                    break;
+                }
+
+                var high = b + 1 < thresholds.Length ? thresholds[b + 1] : double.PositiveInfinity;
+                tax += values[b] * (Math.Min(x, high) - low);
+            }
+
+            return tax;
+        }
+
+        // marginal_rate, or a single_amount scale's amount: the value of the last bracket whose threshold ≤ x.
+        var result = 0.0;
+        for (var b = 0; b < thresholds.Length; b++)
+        {
+            if (x >= thresholds[b])
+            {
+                result = values[b];
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+}
+
+internal enum AggregateKind
+{
+    Sum,
+    Count,
+    Any,
+    All,
+    Max,
+    Min,
+    Mean,
+}
+
+/// <summary>Aggregation over a group's members, materialised before the chunk loop.</summary>
+internal sealed class AggregateNode(FType type, AggregateKind kind, string group, Node? value, Node? filter) : Node(type)
+{
+    public override IEnumerable<Node> Children => value is null ? filter is null ? [] : [filter] : filter is null ? [value] : [value, filter];
+
+    protected override bool IsElementwise => false;
+
+    public override void Prepare(EvalState state)
+    {
+        base.Prepare(state);
+        var population = state.Simulation.Population;
+        var persons = population.PersonCount;
+        var map = population.Map(population.Model.Person.Key, group);
+        var groups = population.Count(group);
+        var pool = ArrayPool<double>.Shared;
+        double[]? values = null, keep = null;
+        try
+        {
+            if (value is not null && !state.IsConst[value.Id])
+            {
+                values = pool.Rent(persons);
+                Kernel.EvaluateInto(value, state, persons, values);
+            }
+
+            if (filter is not null && !state.IsConst[filter.Id])
+            {
+                keep = pool.Rent(persons);
+                Kernel.EvaluateInto(filter, state, persons, keep);
+            }
+
+            var constValue = value is null ? 1 : state.IsConst[value.Id] ? state.Const[value.Id] : 0;
+            var constKeep = filter is null || (state.IsConst[filter.Id] && state.Const[filter.Id] != 0);
+            state.Columns[Id] = Reduce(persons, groups, map, values, constValue, keep, constKeep);
+        }
+        finally
+        {
+            if (values is not null)
+            {
+                pool.Return(values);
+            }
+
+            if (keep is not null)
+            {
+                pool.Return(keep);
+            }
+        }
+    }
+
+    private double[] Reduce(int persons, int groups, int[] map, double[]? values, double constValue, double[]? keep, bool constKeep)
+    {
+        var result = new double[groups];
+        var count = kind is AggregateKind.Mean or AggregateKind.Max or AggregateKind.Min or AggregateKind.All ? new int[groups] : null;
+        if (kind == AggregateKind.All)
+        {
+            Array.Fill(result, 1);
+        }
+
+        for (var p = 0; p < persons; p++)
+        {
+            if (keep is null ? !constKeep : keep[p] == 0)
+            {
+                continue;
+            }
+
+            var g = map[p];
+            var v = values is null ? constValue : values[p];
+            switch (kind)
+            {
+                case AggregateKind.Sum:
+                case AggregateKind.Mean:
+                    result[g] += v;
+                    break;
+                case AggregateKind.Count:
+                    result[g] += 1;
+                    break;
+                case AggregateKind.Any:
+                    if (v != 0)
+                    {
+                        result[g] = 1;
+                    }
+
+                    break;
+                case AggregateKind.All:
+                    if (v == 0)
+                    {
+                        result[g] = 0;
+                    }
+
+                    break;
+                case AggregateKind.Max:
+                    result[g] = count![g] == 0 || v > result[g] ? v : result[g];
+                    break;
+                case AggregateKind.Min:
+                    result[g] = count![g] == 0 || v < result[g] ? v : result[g];
+                    break;
+            }
+
+            if (count is not null)
+            {
+                count[g]++;
+            }
+        }
+
+        if (kind == AggregateKind.Mean)
+        {
+            for (var g = 0; g < groups; g++)
+            {
+                result[g] = count![g] == 0 ? 0 : result[g] / count[g];
+            }
+        }
+
+        return result;
+    }
+
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
+}
+
+/// <summary><c>position(group, cond)</c>: members of the person's group before the person (input order) satisfying cond.</summary>
+internal sealed class PositionNode(string group, Node condition) : Node(FType.Int)
+{
+    public override IEnumerable<Node> Children => [condition];
+
+    protected override bool IsElementwise => false;
+
+    public override void Prepare(EvalState state)
+    {
+        base.Prepare(state);
+        var population = state.Simulation.Population;
+        var persons = population.PersonCount;
+        var map = population.Map(population.Model.Person.Key, group);
+        var counters = new double[population.Count(group)];
+        var result = new double[persons];
+        var pool = ArrayPool<double>.Shared;
+        var keep = state.IsConst[condition.Id] ? null : pool.Rent(persons);
+        try
+        {
+            if (keep is not null)
+            {
+                Kernel.EvaluateInto(condition, state, persons, keep);
+            }
+
+            var constKeep = state.IsConst[condition.Id] && state.Const[condition.Id] != 0;
+            for (var p = 0; p < persons; p++)
+            {
+                var g = map[p];
+                result[p] = counters[g];
+                if (keep is null ? constKeep : keep[p] != 0)
+                {
+                    counters[g]++;
+                }
+            }
+        }
+        finally
+        {
+            if (keep is not null)
+            {
+                pool.Return(keep);
+            }
+        }
+
+        state.Columns[Id] = result;
+    }
+
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
+}
+
+/// <summary>A compiled variable formula: locals then the result, evaluated chunk by chunk over the entity's rows.</summary>
+internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node result, int nodeCount)
+{
+    public const int ChunkSize = 2048;
+
+    public VariableDefinition Variable { get; } = variable;
+
+    public Node[] Locals { get; } = locals;
+
+    public Node Result { get; } = result;
+
+    public int NodeCount { get; } = nodeCount;
+
+    /// <summary>Variables read directly (any entity), including role variables of role filters.</summary>
+    public required IReadOnlyList<string> Dependencies { get; init; }
+
+    /// <summary>Parameter slots read.</summary>
+    public required IReadOnlyList<int> ParameterSlots { get; init; }
+
+    public double[] Run(Simulation simulation)
+    {
+        var state = new EvalState(simulation, NodeCount);
+        foreach (var local in Locals)
+        {
+            local.Prepare(state);
+        }
+
+        Result.Prepare(state);
+        var rows = simulation.Population.Count(Variable.Entity);
+        var output = new double[rows];
+        if (state.IsConst[Result.Id] && Locals.Length == 0)
+        {
+            Array.Fill(output, state.Const[Result.Id]);
+        }
+        else
+        {
+            Drive(state, rows, (worker, start, length) =>
+            {
+                for (var l = 0; l < Locals.Length; l++)
+                {
+                    worker.Locals[l] = Locals[l].Eval(state, worker, start, length);
+                }
+
+                Result.Eval(state, worker, start, length).Span(length).CopyTo(output.AsSpan(start, length));
+            });
+        }
+
+        if (Variable.ValueType == VariableValueType.Bool && Result.Type.Kind != TypeKind.Bool)
+        {
+            throw new InvalidOperationException("type checker let a non-bool result through");
+        }
+
+        return output;
+    }
+
+    /// <summary>Evaluates <paramref name="node"/> over <paramref name="rows"/> rows into <paramref name="destination"/>.</summary>
+    public static void EvaluateInto(Node node, EvalState state, int rows, double[] destination) =>
+        Drive(state, rows, (worker, start, length) =>
+            node.Eval(state, worker, start, length).Span(length).CopyTo(destination.AsSpan(start, length)));
+
+    private static void Drive(EvalState state, int rows, Action<Worker, int, int> chunk)
+    {
+        var chunks = (rows + ChunkSize - 1) / ChunkSize;
+        var localCount = state.Simulation.LocalCapacity;
+        if (chunks < 16 || !state.Simulation.Parallel)
+        {
+            var worker = new Worker(state.IsConst.Length, localCount);
+            for (var start = 0; start < rows; start += ChunkSize)
+            {
+                chunk(worker, start, Math.Min(ChunkSize, rows - start));
+            }
+
+            return;
+        }
+
+        // Each thread takes contiguous blocks of chunks with its own scratch buffers.
+        var blocks = Math.Min(Environment.ProcessorCount * 2, chunks);
+        System.Threading.Tasks.Parallel.For(0, blocks, () => new Worker(state.IsConst.Length, localCount), (block, _, worker) =>
+        {
+            var first = (int)((long)chunks * block / blocks);
+            var last = (int)((long)chunks * (block + 1) / blocks);
+            for (var c = first; c < last; c++)
+            {
+                var start = c * ChunkSize;
+                chunk(worker, start, Math.Min(ChunkSize, rows - start));
+            }
+
+            return worker;
+        }, _ => { });
+    }
+
+    public static int ConstIndex(EvalState state, Node[] indexes, int[] strides)
+    {
+        var index = 0;
+        for (var k = 0; k < indexes.Length; k++)
+        {
+            index += (int)state.Const[indexes[k].Id] * strides[k];
+        }
+
+        return index;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ReadOnlySpan<int> ComboIndex(EvalState state, Worker worker, Node[] indexes, int[] strides, int start, int length, int id)
+    {
+        var combo = new int[length];
+        for (var k = 0; k < indexes.Length; k++)
+        {
+            var e = indexes[k].Eval(state, worker, start, length).Span(length);
+            var stride = strides[k];
+            for (var i = 0; i < length; i++)
+            {
+                combo[i] += (int)e[i] * stride;
+            }
+        }
+
+        return combo;
+    }
+}

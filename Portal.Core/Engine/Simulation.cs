@@ -1,0 +1,302 @@
+using System.Text;
+using Portal.Core.Engine.Formulas;
+
+namespace Portal.Core.Engine;
+
+/// <summary>
+/// Computes variables for a population at one period, lazily and cached. A reform simulation made
+/// with <see cref="WithReform"/> shares its baseline's inputs and, for every variable whose
+/// computation reads no changed parameter, its baseline's cached results. Not thread-safe: use one
+/// simulation per thread (the engine parallelises large columns internally).
+/// </summary>
+public sealed class Simulation
+{
+    private readonly Dictionary<string, double[]> cache = new(StringComparer.Ordinal);
+    private readonly HashSet<string> computing = new(StringComparer.Ordinal);
+    private readonly double[]?[] parameterTables;
+    private readonly ResolvedScale[]?[] scaleTables;
+    private readonly Dictionary<string, List<ParameterChange>> changes;
+    private readonly Simulation? baseline;
+    private readonly Dictionary<string, bool> affected = new(StringComparer.Ordinal);
+    private readonly DateOnly instant;
+
+    public Simulation(CountryModel model, Population population, int period, Reform? reform = null)
+        : this(model, population, period, reform, null)
+    {
+    }
+
+    private Simulation(CountryModel model, Population population, int period, Reform? reform, Simulation? baseline)
+    {
+        if (!ReferenceEquals(population.Model, model))
+        {
+            throw new SimulationException("the population was built for a different model release");
+        }
+
+        if (period is < 1900 or > 2200)
+        {
+            throw new SimulationException($"period {period} is not a plausible year");
+        }
+
+        Model = model;
+        Population = population;
+        Period = period;
+        Reform = reform ?? Reform.Empty;
+        changes = Reform.Resolve(model);
+        this.baseline = baseline;
+        instant = model.InstantOf(period);
+        parameterTables = new double[]?[model.Slots.Slots.Count];
+        scaleTables = new ResolvedScale[]?[model.Slots.Slots.Count];
+    }
+
+    public CountryModel Model { get; }
+
+    public Population Population { get; }
+
+    public int Period { get; }
+
+    public Reform Reform { get; }
+
+    /// <summary>Evaluate large columns on several threads (default true).</summary>
+    public bool Parallel { get; set; } = true;
+
+    internal int LocalCapacity => Model.LocalCapacity;
+
+    /// <summary>A simulation of the same population and period under <paramref name="reform"/>, sharing unaffected results with this one.</summary>
+    public Simulation WithReform(Reform reform) => new(Model, Population, Period, reform, this) { Parallel = Parallel };
+
+    /// <summary>The variable's values, one per instance of its entity (enums as 0-based index, bools 0/1). Do not modify the array.</summary>
+    public double[] Calculate(string variable)
+    {
+        if (cache.TryGetValue(variable, out var cached))
+        {
+            return cached;
+        }
+
+        var definition = Model.FindVariable(variable)
+            ?? throw new SimulationException($"unknown variable '{variable}'{Binder.Suggest(variable, Model.Variables.Select(v => v.Name))}");
+        double[] result;
+        if (Population.TryGetInput(variable, out var input))
+        {
+            result = input;
+        }
+        else if (baseline is not null && !IsAffected(variable))
+        {
+            result = baseline.Calculate(variable);
+        }
+        else if (Model.Kernels.TryGetValue(variable, out var kernel))
+        {
+            if (!computing.Add(variable))
+            {
+                throw new SimulationException($"cycle while computing '{variable}'");
+            }
+
+            try
+            {
+                result = kernel.Run(this);
+            }
+            finally
+            {
+                computing.Remove(variable);
+            }
+        }
+        else
+        {
+            result = new double[Population.Count(definition.Entity)];
+            if (definition.Default != 0)
+            {
+                Array.Fill(result, definition.Default);
+            }
+        }
+
+        if (Population.TryGetPartialInput(variable, out var partial))
+        {
+            result = (double[])result.Clone();
+            for (var i = 0; i < result.Length; i++)
+            {
+                if (partial.Given[i])
+                {
+                    result[i] = partial.Values[i];
+                }
+            }
+        }
+
+        cache[variable] = result;
+        return result;
+    }
+
+    /// <summary>Enum values as names.</summary>
+    public string[] CalculateText(string enumVariable)
+    {
+        var definition = Model.FindVariable(enumVariable)
+            ?? throw new SimulationException($"unknown variable '{enumVariable}'");
+        var values = Calculate(enumVariable);
+        return definition.ValueType == VariableValueType.Enum
+            ? Array.ConvertAll(values, v => definition.PossibleValues[(int)v])
+            : Array.ConvertAll(values, v => Format(definition, v));
+    }
+
+    internal static string Format(VariableDefinition definition, double value) => definition.ValueType switch
+    {
+        VariableValueType.Enum => definition.PossibleValues[(int)value],
+        VariableValueType.Bool => value != 0 ? "true" : "false",
+        _ => value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Total over the entity's instances, weighted by the entity's weight variable when it has one.</summary>
+    public double Sum(string variable, bool weighted = true)
+    {
+        var definition = Model.FindVariable(variable)
+            ?? throw new SimulationException($"unknown variable '{variable}'");
+        var values = Calculate(variable);
+        var weightVariable = Model.FindEntity(definition.Entity)!.WeightVariable;
+        if (!weighted || weightVariable is null)
+        {
+            return values.Sum();
+        }
+
+        var weights = Calculate(weightVariable);
+        var total = 0.0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            total += values[i] * weights[i];
+        }
+
+        return total;
+    }
+
+    /// <summary>True when the variable's computation reads (directly or through formulas) a parameter the reform changes at this period.</summary>
+    private bool IsAffected(string variable)
+    {
+        if (affected.TryGetValue(variable, out var known))
+        {
+            return known;
+        }
+
+        var result = false;
+        if (!Population.TryGetInput(variable, out _) && Model.Kernels.TryGetValue(variable, out var kernel))
+        {
+            affected[variable] = false; // guards against re-entry; the graph is acyclic
+            foreach (var slot in kernel.ParameterSlots)
+            {
+                if (SlotDiffers(slot))
+                {
+                    result = true;
+                    break;
+                }
+            }
+
+            if (!result)
+            {
+                foreach (var dependency in kernel.Dependencies)
+                {
+                    if (IsAffected(dependency))
+                    {
+                        result = true;
+                        break;
+                    }
+                }
+            }
+        }
+
+        affected[variable] = result;
+        return result;
+    }
+
+    private bool SlotDiffers(int slot)
+    {
+        if (Model.Slots.Slots[slot][0] is ParameterScale)
+        {
+            var mine = ScaleTable(slot);
+            var theirs = baseline!.ScaleTable(slot);
+            return mine.Where((scale, i) => !scale.SameAs(theirs[i])).Any();
+        }
+
+        return !ParameterTable(slot).AsSpan().SequenceEqual(baseline!.ParameterTable(slot));
+    }
+
+    internal double[] ParameterTable(int slot) =>
+        parameterTables[slot] ??= Array.ConvertAll(Model.Slots.Slots[slot], node => LeafValue((ParameterLeaf)node));
+
+    internal ResolvedScale[] ScaleTable(int slot) =>
+        scaleTables[slot] ??= Array.ConvertAll(Model.Slots.Slots[slot], node => ResolveScale((ParameterScale)node));
+
+    private double LeafValue(ParameterLeaf leaf) =>
+        ValueAt(leaf.Values, leaf.Path, leaf.Path);
+
+    private double ValueAt(IReadOnlyList<DatedValue> values, string key, string describe)
+    {
+        if (changes.TryGetValue(key, out var overrides))
+        {
+            // Later changes win over earlier ones for the same instant.
+            for (var i = overrides.Count - 1; i >= 0; i--)
+            {
+                var change = overrides[i];
+                if (change.Start <= instant && (change.Stop is null || instant <= change.Stop))
+                {
+                    return change.Value;
+                }
+            }
+        }
+
+        var found = TryValueAt(values, instant);
+        return found ?? throw new SimulationException($"parameter {describe} has no value at {instant:yyyy-MM-dd} (period {Period})");
+    }
+
+    internal static double? TryValueAt(IReadOnlyList<DatedValue> values, DateOnly instant)
+    {
+        double? result = null;
+        foreach (var value in values)
+        {
+            if (value.Start > instant)
+            {
+                break;
+            }
+
+            result = value.Value;
+        }
+
+        return result;
+    }
+
+    private ResolvedScale ResolveScale(ParameterScale scale)
+    {
+        var thresholds = new List<double>();
+        var values = new List<double>();
+        for (var b = 0; b < scale.Brackets.Count; b++)
+        {
+            var bracket = scale.Brackets[b];
+            var series = scale.ScaleType == ScaleType.MarginalRate ? bracket.Rate : bracket.Amount;
+            var field = scale.ScaleType == ScaleType.MarginalRate ? "rate" : "amount";
+            var thresholdKey = $"{scale.Path}[{b}].threshold";
+            var valueKey = $"{scale.Path}[{b}].{field}";
+
+            // A bracket that is not yet in force at the instant (and not added by the reform) is left out.
+            var inForce = changes.ContainsKey(thresholdKey) || TryValueAt(bracket.Threshold, instant) is not null;
+            if (!inForce)
+            {
+                continue;
+            }
+
+            thresholds.Add(ValueAt(bracket.Threshold, thresholdKey, $"{scale.Path}[{b}].threshold"));
+            values.Add(ValueAt(series ?? [], valueKey, $"{scale.Path}[{b}].{field}"));
+        }
+
+        if (thresholds.Count == 0)
+        {
+            throw new SimulationException($"scale {scale.Path} has no bracket in force at {instant:yyyy-MM-dd} (period {Period})");
+        }
+
+        return new ResolvedScale(scale.ScaleType, [.. thresholds], [.. values]);
+    }
+
+    public override string ToString()
+    {
+        var text = new StringBuilder($"{Model} {Period}");
+        if (!Reform.IsEmpty)
+        {
+            text.Append(" with reform (").Append(Reform.Changes.Count).Append(" changes)");
+        }
+
+        return text.ToString();
+    }
+}
