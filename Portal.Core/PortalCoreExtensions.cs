@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Portal.Core.Data;
 using Portal.Core.Data.Migrations;
+using Portal.Core.Engine;
 using Portal.Core.Features.AccessTokens;
 using Portal.Core.Features.Audit;
 using Portal.Core.Features.Dashboard;
@@ -97,6 +98,13 @@ public static class PortalCoreExtensions
         services.AddScoped<AuthenticateAccessTokenHandler>();
         services.AddScoped<ListAuditEventsHandler>();
         services.AddScoped<RegisterModelReleasesHandler>();
+        // Country model releases: loaded and compiled once, at first use, shared by every request.
+        services.Configure<ModelOptions>(builder.Configuration.GetSection(ModelOptions.Section));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ModelOptions>>().Value;
+            return ModelCatalog.Load(options.Directory ?? ModelOptions.DefaultDirectory, options.AllowUnlocked);
+        });
         services.AddScoped<ListModelsHandler>();
         services.AddScoped<GetModelMetadataHandler>();
         services.AddScoped<CalculateHouseholdHandler>();

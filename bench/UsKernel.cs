@@ -92,10 +92,10 @@ public static class UsKernel
     private static void HouseholdLatency(CountryModel model)
     {
         var household = JsonNode.Parse("""
-            {"people": {"head": {"age": 38, "employment_income": 42000},
-                        "spouse": {"age": 36, "employment_income": 18000, "self_employment_income": 6000},
-                        "child1": {"age": 6}, "child2": {"age": 11}},
-             "households": {"hh": {"members": ["head", "spouse", "child1", "child2"], "state_code": "GA"}}}
+            {"people": {"head": {"age": {"2024": 38}, "employment_income": {"2024": 42000}},
+                        "spouse": {"age": {"2024": 36}, "employment_income": {"2024": 18000}, "self_employment_income": {"2024": 6000}},
+                        "child1": {"age": {"2024": 6}}, "child2": {"age": {"2024": 11}}},
+             "households": {"hh": {"members": ["head", "spouse", "child1", "child2"], "state_code": {"2024": "GA"}}}}
             """)!.AsObject();
         var times = new List<double>();
         for (var i = 0; i < 1200; i++)
