@@ -79,7 +79,7 @@ public sealed class HouseholdSketch(CountryModel model)
 
                 foreach (var ((e, instance, variable), value) in _inputs.Where(i => i.Key.Entity == entity.Key && i.Key.Instance == name))
                 {
-                    node[variable] = new JsonObject { [key] = JsonValue.Create(value) };
+                    node[variable] = new JsonObject { [key] = ToNode(value) };
                 }
 
                 instances[name] = node;
@@ -153,6 +153,14 @@ public sealed class HouseholdSketch(CountryModel model)
 
         return population;
     }
+
+    private static JsonNode ToNode(object value) => value switch
+    {
+        int i => JsonValue.Create(i),
+        double d => JsonValue.Create(d),
+        bool b => JsonValue.Create(b),
+        _ => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
+    };
 
     private static void SetInput(Population population, VariableDefinition definition, object?[] values)
     {
