@@ -164,4 +164,19 @@ public sealed class CalculatorApiTests(PortalFactory factory) : IClassFixture<Po
         Assert.Equal("person", pinned.GetProperty("variables").GetProperty("income_tax").GetProperty("entity").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v2/models/us/0.0.1")).StatusCode);
     }
+
+    [Fact]
+    public async Task The_diff_route_reports_changes_between_releases()
+    {
+        var client = await factory.ApiClientForNewUserAsync("Analyst");
+
+        var diff = await client.GetFromJsonAsync<JsonElement>("/api/v2/models/us/diff?from=1.0.0&to=1.1.0");
+        var missing = await client.GetAsync("/api/v2/models/us/diff?from=1.0.0");
+
+        Assert.Equal("1.1.0", diff.GetProperty("to").GetProperty("version").GetString());
+        var taxable = diff.GetProperty("variables").EnumerateArray().Single(v => v.GetProperty("name").GetString() == "taxable_income");
+        Assert.Equal("changed", taxable.GetProperty("change").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Equal("Choose the release to compare to.", (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("to")[0].GetString());
+    }
 }

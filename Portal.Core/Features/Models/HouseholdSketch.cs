@@ -154,9 +154,11 @@ public sealed class HouseholdSketch(CountryModel model)
         return population;
     }
 
-    private static JsonNode ToNode(object value) => value switch
+    // Numbers go in as doubles: the engine reads every number with GetValue<double>(), which an
+    // in-memory int node refuses (wire JSON is unaffected).
+    private static JsonValue ToNode(object value) => value switch
     {
-        int i => JsonValue.Create(i),
+        int i => JsonValue.Create((double)i),
         double d => JsonValue.Create(d),
         bool b => JsonValue.Create(b),
         _ => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
