@@ -71,6 +71,17 @@ public sealed class ModelComponentTests
     }
 
     [Fact]
+    public async Task A_refund_larger_than_the_tax_shows_as_an_addition()
+    {
+        var outcome = ShippedModels.Calculator.Handle(new HouseholdFormInput(Country: "us", Earnings1: "20000", Children: "4, 9", State: "TX")).Value!;
+        await using var renderer = new ComponentRenderer();
+        var table = await renderer.RenderAsync<BreakdownTable>(("Outcome", outcome));
+
+        Assert.True(outcome.Lines.Single(l => l.Variable == "income_tax").Amount < 0, "EITC and the refundable CTC exceed the tax at $20,000 with two children.");
+        Assert.StartsWith("+ $", table.QuerySelector("tr[data-variable='income_tax'] td")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_form_offers_the_country_inputs_and_marks_bad_fields()
     {
         var problem = Problem.Invalid("earnings1", "Employment income of adult 1 must be an amount from 0 to 10,000,000, such as 45000.");

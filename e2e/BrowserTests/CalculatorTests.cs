@@ -29,6 +29,28 @@ public sealed class CalculatorTests(BrowserFixture browser, AdminPortalFixture f
         // Chart.js attaches itself to the canvas once it has drawn.
         await page.WaitForFunctionAsync("() => !!(window.Chart && window.Chart.getChart('earnings-chart'))");
         Assert.Equal(201, await page.EvaluateAsync<int>("() => window.Chart.getChart('earnings-chart').data.labels.length"));
+        await page.ScreenshotAsync("calculator.png");
+
+        session.Watcher.AssertClean();
+    }
+
+    [Fact]
+    public async Task The_model_explorer_and_release_diff_render_cleanly()
+    {
+        await using var session = await browser.NewSessionAsync(fixture.Portal);
+        await session.SignInAsync(TestAccounts.Admin);
+        var page = session.Page;
+
+        await page.GotoAsync("/models");
+        await page.Locator("a[href^='/models/us/']").First.ClickAsync();
+        await page.Locator("#q").FillAsync("irs.deductions.standard");
+        await page.Button("Filter").ClickAsync();
+        await Expect(page.Locator(".parameter[data-path='gov.irs.deductions.standard.SINGLE']")).ToBeVisibleAsync();
+        await page.ScreenshotAsync("model-parameters.png");
+
+        await page.GotoAsync("/models/us/diff?from=1.0.0&to=1.1.0");
+        await Expect(page.Locator("#variable-changes tr[data-variable='taxable_income']")).ToBeVisibleAsync();
+        await page.ScreenshotAsync("model-diff.png");
 
         session.Watcher.AssertClean();
     }
