@@ -79,3 +79,17 @@ public sealed class HouseholdCalculatorTests
         Assert.Equal(6000, result.Household["people"]!["a"]!["income_tax"]!["2024"]!.GetValue<double>(), 6);
     }
 }
+
+public sealed class HouseholdJsonBuiltInCodeTests
+{
+    [Fact]
+    public void Numbers_created_in_code_are_accepted()
+    {
+        var household = new JsonObject
+        {
+            ["people"] = new JsonObject { ["a"] = new JsonObject { ["age"] = 40, ["employment_income"] = 50000m, ["income_tax"] = null } },
+        };
+        var result = HouseholdCalculator.Calculate(EnginePackages.Xx, household, 2024);
+        Assert.Equal(7486, result.Household["people"]!["a"]!["income_tax"]!["2024"]!.GetValue<double>(), 6);
+    }
+}
