@@ -163,3 +163,28 @@ public sealed class DemoDataReleaseTests
         Assert.Empty(second);
     }
 }
+
+public sealed class LoadDataReleasePopulationTests
+{
+    [Fact]
+    public async Task A_registered_release_loads_verified_into_the_shipped_model_and_runs_a_baseline()
+    {
+        await using var core = await CoreServices.StartAsync();
+        var model = Portal.Core.Engine.ModelCatalog.Load(Portal.Core.Engine.ModelOptions.DefaultDirectory, allowUnlocked: false).Find("us")!;
+        var generated = await core.RunAsync<GenerateDataReleaseHandler, Result<GeneratedDataRelease>>(h =>
+            h.HandleAsync(new GenerateDataReleaseRequest("us", "2025.1.0", 500, 3, Period: model.DefaultPeriod), Actor.Operator));
+        Assert.True(generated.Succeeded);
+
+        var loaded = await core.RunAsync<LoadDataReleasePopulationHandler, Result<LoadedRelease>>(h => h.HandleAsync("us", "2025.1.0", model));
+        Assert.True(loaded.Succeeded, loaded.Problem?.Describe());
+        var simulation = new Portal.Core.Engine.Simulation(model, loaded.Value!.Data.Population, model.DefaultPeriod);
+        Assert.True(simulation.Sum("household_net_income") > 0);
+        Assert.Equal(generated.Value!.Release.Artifacts.Single().Sha256, loaded.Value.Dataset.Sha256);
+
+        var uk = Portal.Core.Engine.ModelCatalog.Load(Portal.Core.Engine.ModelOptions.DefaultDirectory, allowUnlocked: false).Find("uk")!;
+        var wrong = await core.RunAsync<LoadDataReleasePopulationHandler, Result<LoadedRelease>>(h => h.HandleAsync("us", "2025.1.0", uk));
+        Assert.Equal(ProblemKind.Validation, wrong.Problem!.Kind);
+        var missing = await core.RunAsync<LoadDataReleasePopulationHandler, Result<LoadedRelease>>(h => h.HandleAsync("us", "9.0.0", model));
+        Assert.Equal(ProblemKind.NotFound, missing.Problem!.Kind);
+    }
+}

@@ -19,6 +19,7 @@ public static class DataReleaseServices
         services.AddScoped<OpenDatasetHandler>();
         services.AddScoped<VerifyDataReleaseHandler>();
         services.AddScoped<BrowseDatasetHandler>();
+        services.AddScoped<LoadDataReleasePopulationHandler>();
         return services;
     }
 }
