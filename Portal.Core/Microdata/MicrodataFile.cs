@@ -18,13 +18,18 @@ public static class MicrodataFile
         foreach (var column in set.Columns)
         {
             var dataset = periodGroups ? $"/{column.Name}/{period}" : $"/{column.Name}";
+
+            // libhdf5 rejects chunks larger than a fixed-size dataset, so small columns get smaller chunks.
+            var columnLayout = layout is { IsChunked: true }
+                ? H5Layout.Chunked(Math.Max(1, Math.Min(layout.ChunkElements, column.Length)), layout.DeflateLevel, layout.Shuffle)
+                : layout;
             switch (column)
             {
-                case DoubleColumn d: writer.WriteDataset<double>(dataset, d.Values, layout); break;
-                case IntColumn i: writer.WriteDataset<int>(dataset, i.Values, layout); break;
-                case LongColumn l: writer.WriteDataset<long>(dataset, l.Values, layout); break;
-                case BoolColumn b: writer.WriteDataset<bool>(dataset, b.Values, layout); break;
-                case CategoryColumn c: writer.WriteStrings(dataset, c.AsStrings(), c.FixedLength, layout); break;
+                case DoubleColumn d: writer.WriteDataset<double>(dataset, d.Values, columnLayout); break;
+                case IntColumn i: writer.WriteDataset<int>(dataset, i.Values, columnLayout); break;
+                case LongColumn l: writer.WriteDataset<long>(dataset, l.Values, columnLayout); break;
+                case BoolColumn b: writer.WriteDataset<bool>(dataset, b.Values, columnLayout); break;
+                case CategoryColumn c: writer.WriteStrings(dataset, c.AsStrings(), c.FixedLength, columnLayout); break;
                 default: throw new NotSupportedException(column.GetType().Name);
             }
 

@@ -103,11 +103,13 @@ public sealed class DataReleaseTests
         Assert.Equal(ProblemKind.Conflict, download.Problem!.Kind);
     }
 
-    [Fact]
-    public async Task Generated_files_are_read_by_h5dump()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Generated_files_are_read_by_h5dump(bool compress)
     {
         await using var core = await CoreServices.StartAsync();
-        var release = (await GenerateAsync(core, new GenerateDataReleaseRequest("us", "1.0.0", 150, 5, Clones: 1))).Value!.Release;
+        var release = (await GenerateAsync(core, new GenerateDataReleaseRequest("us", "1.0.0", 150, 5, Clones: 1, Compress: compress))).Value!.Release;
         foreach (var artifact in release.Artifacts)
         {
             var file = Path.Combine(core.DataDir, "artifacts", "sha256", artifact.Sha256[..2], artifact.Sha256);
@@ -131,6 +133,13 @@ public sealed class DataReleaseTests
         var path = Path.Combine(core.DataDir, "artifacts", "sha256", national.Sha256[..2], national.Sha256);
         var (_, states) = await RunAsync("h5dump", "-d", "/state_code/2024", "-y", "-w", "0", path);
         Assert.Contains("\"AL\"", states, StringComparison.Ordinal);
+        var (_, weights) = await RunAsync("h5dump", "-p", "-d", "/household_weight/2024", path);
+        Assert.Equal(compress, weights.Contains("DEFLATE", StringComparison.Ordinal));
+
+        // Portal's own reader agrees with the generator, compressed or not.
+        using var h5 = Portal.Core.Hdf5.H5File.Open(path);
+        Assert.Equal(150, h5.Root.GetDataset("/household_weight/2024").Read<double>().Length);
+        Assert.Equal("AL", h5.Root.GetDataset("/state_code/2024").ReadStrings()[0]);
     }
 
     private static async Task<(int, string)> RunAsync(string file, params string[] args)

@@ -7,7 +7,7 @@ using Portal.Core.Identity;
 
 namespace Portal.Api;
 
-public sealed record GenerateDataReleaseBody(string Country, string Version, int Households = 2_000, long Seed = 42, int Clones = 0, int Period = 2024);
+public sealed record GenerateDataReleaseBody(string Country, string Version, int Households = 2_000, long Seed = 42, int Clones = 0, int Period = 2024, bool Compress = false);
 
 /// <summary>Data releases and their datasets (artifacts). Every signed-in user can read; publishing needs CanPublish.</summary>
 public static class DataApi
@@ -69,7 +69,7 @@ public static class DataApi
         api.MapPost("/data-releases", async Task<Results<Created<DataReleaseDetail>, ProblemHttpResult>> (
                 GenerateDataReleaseBody body, HttpContext http, GenerateDataReleaseHandler handler, CancellationToken ct) =>
             {
-                var request = new GenerateDataReleaseRequest(body.Country, body.Version, body.Households, body.Seed, body.Clones, body.Period);
+                var request = new GenerateDataReleaseRequest(body.Country, body.Version, body.Households, body.Seed, body.Clones, body.Period, body.Compress);
                 var result = await handler.HandleAsync(request, http.User.ToActor(), ct);
                 return result.Succeeded
                     ? TypedResults.Created($"/api/v2/data-releases/{body.Country}/{body.Version}", result.Value!.Release)

@@ -27,14 +27,15 @@ public static class DataCommands
         var seed = new Option<long>("--seed") { Description = "Random seed: the same seed gives the same bytes.", DefaultValueFactory = _ => 42 };
         var clones = new Option<int>("--clones") { Description = "Clones per household in the calibration package (0 = none).", DefaultValueFactory = _ => 0 };
         var period = new Option<int>("--period") { Description = "Year the data describes.", DefaultValueFactory = _ => 2024 };
+        var compress = new Option<bool>("--compress") { Description = "Chunked datasets with shuffle + deflate (smaller files)." };
         var command = new Command("generate", "Generate a synthetic population, store it as HDF5 artifacts and register the release.")
         {
-            country, version, households, seed, clones, period,
+            country, version, households, seed, clones, period, compress,
         };
         command.SetAction((parse, ct) => PortalCli.WithServicesAsync(async services =>
         {
             var request = new GenerateDataReleaseRequest(parse.GetValue(country)!, parse.GetValue(version)!, parse.GetValue(households),
-                parse.GetValue(seed), parse.GetValue(clones), parse.GetValue(period));
+                parse.GetValue(seed), parse.GetValue(clones), parse.GetValue(period), parse.GetValue(compress));
             var result = await services.GetRequiredService<GenerateDataReleaseHandler>().HandleAsync(request, Actor.Operator, ct);
             if (!result.Succeeded)
             {

@@ -3,12 +3,14 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
 using Portal.Core.Data;
+using Portal.Core.Hdf5;
 using Portal.Core.Identity;
 using Portal.Core.Microdata;
 
 namespace Portal.Core.Features.DataReleases;
 
-public sealed record GenerateDataReleaseRequest(string Country, string Version, int Households, long Seed, int Clones = 0, int Period = 2024);
+/// <param name="Compress">Chunked datasets with shuffle + deflate (smaller files; bytes then also depend on the zlib build).</param>
+public sealed record GenerateDataReleaseRequest(string Country, string Version, int Households, long Seed, int Clones = 0, int Period = 2024, bool Compress = false);
 
 public sealed record GeneratedDataRelease(DataReleaseDetail Release, double RakingMaxDeviation, double? CalibrationRakingMaxDeviation, TimeSpan Elapsed);
 
@@ -21,6 +23,7 @@ public sealed class GenerateDataReleaseHandler(PortalDbContext db, IArtifactStor
 {
     public const string GeneratorName = "portal-synthetic";
     public const int GeneratorVersion = 1;
+    public const int CompressedChunkElements = 1 << 16;
 
     public async Task<Result<GeneratedDataRelease>> HandleAsync(GenerateDataReleaseRequest request, Actor actor, CancellationToken ct = default)
     {
@@ -54,16 +57,17 @@ public sealed class GenerateDataReleaseHandler(PortalDbContext db, IArtifactStor
         try
         {
             var artifacts = new List<ManifestArtifact>();
+            var layout = request.Compress ? H5Layout.Chunked(CompressedChunkElements, deflateLevel: 4, shuffle: true) : H5Layout.Contiguous;
             var attributes = new Dictionary<string, string> { ["generator"] = GeneratorName, ["version"] = request.Version, ["synthetic"] = "true" };
             var national = SyntheticGenerator.Generate(options);
-            artifacts.Add(await StoreAsync(DataReleaseManifest.NationalArtifact, $"{request.Country}_{request.Period}.h5", national, periodGroups: true, attributes, staging, ct));
+            artifacts.Add(await StoreAsync(DataReleaseManifest.NationalArtifact, $"{request.Country}_{request.Period}.h5", national, periodGroups: true, attributes, layout, staging, ct));
 
             double? calibrationDeviation = null;
             if (request.Clones > 0)
             {
                 var calibration = SyntheticGenerator.GenerateCalibration(options, national);
                 calibrationDeviation = SyntheticGenerator.PopulationDeviation(calibration.Raking);
-                artifacts.Add(await StoreAsync(DataReleaseManifest.CalibrationArtifact, $"{request.Country}_{request.Period}_calibration.h5", calibration, periodGroups: false, attributes, staging, ct));
+                artifacts.Add(await StoreAsync(DataReleaseManifest.CalibrationArtifact, $"{request.Country}_{request.Period}_calibration.h5", calibration, periodGroups: false, attributes, layout, staging, ct));
             }
 
             var generator = new Dictionary<string, JsonNode?>
@@ -74,6 +78,7 @@ public sealed class GenerateDataReleaseHandler(PortalDbContext db, IArtifactStor
                 ["households"] = request.Households,
                 ["clones"] = request.Clones,
                 ["synthetic"] = true,
+                ["layout"] = request.Compress ? "chunked-shuffle-deflate4" : "contiguous",
                 ["raking_max_deviation"] = SyntheticGenerator.PopulationDeviation(national.Raking),
             };
             if (calibrationDeviation is { } c)
@@ -93,10 +98,10 @@ public sealed class GenerateDataReleaseHandler(PortalDbContext db, IArtifactStor
         }
     }
 
-    private async Task<ManifestArtifact> StoreAsync(string name, string fileName, MicrodataSet set, bool periodGroups, Dictionary<string, string> attributes, string staging, CancellationToken ct)
+    private async Task<ManifestArtifact> StoreAsync(string name, string fileName, MicrodataSet set, bool periodGroups, Dictionary<string, string> attributes, H5Layout layout, string staging, CancellationToken ct)
     {
         var file = Path.Combine(staging, fileName);
-        MicrodataFile.Write(set, file, periodGroups, attributes);
+        MicrodataFile.Write(set, file, periodGroups, attributes, layout);
         var stored = await store.PutFileAsync(file, ct);
         return new ManifestArtifact(name, fileName, stored.Sha256, stored.SizeBytes, set.Rows.ToDictionary(r => r.Key, r => (long)r.Value, StringComparer.Ordinal));
     }
