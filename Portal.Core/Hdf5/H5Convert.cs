@@ -45,22 +45,19 @@ internal static class H5Convert
         }
     }
 
+    // Each branch is a JIT-time constant for value-type T, so no boxing happens per element.
     private static T FromLong<T>(long v) where T : unmanaged
     {
-        object o = typeof(T) switch
-        {
-            var x when x == typeof(long) => v,
-            var x when x == typeof(int) => unchecked((int)v),
-            var x when x == typeof(short) => unchecked((short)v),
-            var x when x == typeof(sbyte) => unchecked((sbyte)v),
-            var x when x == typeof(byte) => unchecked((byte)v),
-            var x when x == typeof(ushort) => unchecked((ushort)v),
-            var x when x == typeof(uint) => unchecked((uint)v),
-            var x when x == typeof(ulong) => unchecked((ulong)v),
-            var x when x == typeof(bool) => v != 0,
-            _ => throw new NotSupportedException(typeof(T).Name),
-        };
-        return (T)o;
+        if (typeof(T) == typeof(long)) return (T)(object)v;
+        if (typeof(T) == typeof(int)) return (T)(object)unchecked((int)v);
+        if (typeof(T) == typeof(short)) return (T)(object)unchecked((short)v);
+        if (typeof(T) == typeof(sbyte)) return (T)(object)unchecked((sbyte)v);
+        if (typeof(T) == typeof(byte)) return (T)(object)unchecked((byte)v);
+        if (typeof(T) == typeof(ushort)) return (T)(object)unchecked((ushort)v);
+        if (typeof(T) == typeof(uint)) return (T)(object)unchecked((uint)v);
+        if (typeof(T) == typeof(ulong)) return (T)(object)unchecked((ulong)v);
+        if (typeof(T) == typeof(bool)) return (T)(object)(v != 0);
+        throw new NotSupportedException(typeof(T).Name);
     }
 
     public static double ToDouble(ReadOnlySpan<byte> e, H5DataType t)

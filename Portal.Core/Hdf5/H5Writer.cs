@@ -51,6 +51,11 @@ public sealed partial class H5Writer : IDisposable
     /// <summary>Writes an N-D dataset (row-major <paramref name="data"/>, e.g. shape [rows, cols]).</summary>
     public void WriteDataset<T>(string path, ReadOnlySpan<T> data, long[] shape, H5Layout? layout = null) where T : unmanaged
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        long count = 1;
+        foreach (var d in shape) count = d < 0 ? -1 : checked(count * d);
+        if (count != data.Length)
+            throw new ArgumentException($"shape [{string.Join(",", shape)}] does not hold the {data.Length} elements supplied", nameof(shape));
         using var stream = BeginDataset<T>(path, shape, layout);
         stream.Append(data);
         stream.Complete();

@@ -222,6 +222,21 @@ public sealed class H5ReaderTests : IDisposable
     }
 
     [Fact]
+    public void Reads_variable_length_strings_from_h5import()
+    {
+        File.WriteAllText(_dir.File("lines.txt"), "hello world\nsecond line\nγειά\n");
+        File.WriteAllText(_dir.File("lines.cfg"), "PATH /text/lines\nINPUT-CLASS STR\n");
+        var output = _dir.File("vlen.h5");
+        H5Tools.Run("h5import", _dir.File("lines.txt"), "-c", _dir.File("lines.cfg"), "-o", output);
+        using var file = H5File.Open(output);
+        var lines = file.Root.GetDataset("/text/lines");
+        Assert.True(lines.DataType.VariableLength);
+        Assert.Equal(H5TypeKind.String, lines.DataType.Kind);
+        Assert.Equal(["hello world", "second line", "γειά"], lines.ReadStrings());
+        Assert.Throws<InvalidOperationException>(() => lines.Read<double>());
+    }
+
+    [Fact]
     public void Reads_objects_copied_by_h5copy()
     {
         var output = _dir.File("copied.h5");
@@ -231,6 +246,24 @@ public sealed class H5ReaderTests : IDisposable
         Assert.Equal(Doubles, file.Root.GetDataset("deep/copy/doubles").Read<double>());
         Assert.Equal(0.25, file.Root.GetDataset("deep/copy/doubles").FindAttribute("scale")!.AsDouble());
         Assert.Equal(40, file.Root.GetGroup("wide").Datasets.Count);
+    }
+
+    [Fact]
+    public void Reads_our_files_after_libhdf5_modified_them_in_place()
+    {
+        // h5copy opens the destination read-write: libhdf5 grows our local heaps, splits our symbol-table
+        // nodes and adds continuation chunks to our object headers.
+        var path = _dir.File("modified.h5");
+        File.Copy(Original(), path);
+        H5Tools.Run("h5copy", "-i", Original(), "-o", path, "-s", "/data/doubles", "-d", "/wide/zz_extra");
+        H5Tools.Run("h5copy", "-i", Original(), "-o", path, "-s", "/data", "-d", "/data_copy");
+        using var file = H5File.Open(path);
+        Assert.Equal(Ints, file.Root.GetDataset("/data/ints").Read<int>());
+        Assert.Equal(Matrix, file.Root.GetDataset("/data_copy/matrix").Read<double>());
+        Assert.Equal(12, file.Root.GetGroup("wide").Attributes.Count);
+        Assert.Equal(41, file.Root.GetGroup("wide").Datasets.Count);
+        Assert.Equal(Doubles, file.Root.GetDataset("/wide/zz_extra").Read<double>());
+        Assert.Equal(Names, file.Root.GetDataset("/data_copy/names").ReadStrings());
     }
 
     [Fact]
