@@ -44,6 +44,11 @@ public static class UsKernel
         Console.WriteLine($"  peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024:N0} MB (target ≤ 1,536 MB)");
 
         CompareKernel(model, data, population);
+        if (args.Contains("--profile"))
+        {
+            Profile(model, population, ["income_tax_before_credits", "ctc"]);
+        }
+
         HouseholdLatency(model);
     }
 
@@ -61,32 +66,72 @@ public static class UsKernel
 
     private static void CompareKernel(CountryModel model, UsPopulation data, Population population)
     {
-        var kernel = new UsFederalKernel(model, Period);
-        var tax = new double[data.Households];
-        var ctc = new double[data.Households];
-        var kernelTimes = new List<double>();
-        var engineTimes = new List<double>();
-        double[] engineTax = [], engineCtc = [];
-        for (var i = 0; i < 6; i++)
+        Console.WriteLine($"Federal income tax chain (income_tax_before_credits + ctc), {data.Households:N0} tax units:");
+        foreach (var parallel in new[] { true, false })
         {
-            var clock = Stopwatch.StartNew();
-            kernel.Run(data, tax, ctc);
-            kernelTimes.Add(clock.Elapsed.TotalSeconds);
+            var kernel = new UsFederalKernel(model, Period);
+            var tax = new double[data.Households];
+            var ctc = new double[data.Households];
+            var kernelTimes = new List<double>();
+            var engineTimes = new List<double>();
+            double[] engineTax = [], engineCtc = [];
+            for (var i = 0; i < 6; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                kernel.Run(data, tax, ctc, parallel);
+                kernelTimes.Add(clock.Elapsed.TotalSeconds);
 
-            clock.Restart();
-            var simulation = new Simulation(model, population, Period);
-            engineTax = simulation.Calculate("income_tax_before_credits");
-            engineCtc = simulation.Calculate("ctc");
-            engineTimes.Add(clock.Elapsed.TotalSeconds);
+                clock.Restart();
+                var simulation = new Simulation(model, population, Period) { Parallel = parallel };
+                engineTax = simulation.Calculate("income_tax_before_credits");
+                engineCtc = simulation.Calculate("ctc");
+                engineTimes.Add(clock.Elapsed.TotalSeconds);
+            }
+
+            // The first round warms both up; the rest are measured.
+            var k = Median(kernelTimes.Skip(1));
+            var e = Median(engineTimes.Skip(1));
+            var mismatch = Enumerable.Range(0, data.Households).Max(u => Math.Max(Math.Abs(tax[u] - engineTax[u]), Math.Abs(ctc[u] - engineCtc[u])));
+            Console.WriteLine($"  {(parallel ? "parallel" : "one core")}: hand kernel {k * 1000:F1} ms, engine (fresh simulation) {e * 1000:F1} ms, ratio {e / k:F2}× (target ≤ 2×); largest difference {mismatch:G4}");
+        }
+    }
+
+    /// <summary>Incremental time of each variable in the chain (dependencies first, each cached once computed): where the engine spends it.</summary>
+    private static void Profile(CountryModel model, Population population, string[] targets)
+    {
+        var order = new List<string>();
+        void Visit(string name)
+        {
+            if (order.Contains(name))
+            {
+                return;
+            }
+
+            foreach (var dependency in model.DependenciesOf(name))
+            {
+                Visit(dependency);
+            }
+
+            order.Add(name);
         }
 
-        // The first round warms both up; the rest are measured.
-        var k = Median(kernelTimes.Skip(1));
-        var e = Median(engineTimes.Skip(1));
-        var mismatch = Enumerable.Range(0, data.Households).Max(u => Math.Max(Math.Abs(tax[u] - engineTax[u]), Math.Abs(ctc[u] - engineCtc[u])));
-        Console.WriteLine($"Federal income tax chain (income_tax_before_credits + ctc), {data.Households:N0} tax units:");
-        Console.WriteLine($"  hand kernel {k * 1000:F1} ms, engine (fresh simulation) {e * 1000:F1} ms, ratio {e / k:F2}× (target ≤ 2×)");
-        Console.WriteLine($"  largest difference kernel vs engine: {mismatch:G4} (must be ~0)");
+        foreach (var target in targets)
+        {
+            Visit(target);
+        }
+
+        var simulation = new Simulation(model, population, Period);
+        var times = order.Select(name =>
+        {
+            var clock = Stopwatch.StartNew();
+            simulation.Calculate(name);
+            return (Name: name, Ms: clock.Elapsed.TotalMilliseconds, Input: model.FindVariable(name)!.IsInput);
+        }).ToList();
+        Console.WriteLine($"  per variable ({times.Sum(t => t.Ms):F0} ms in all), slowest first:");
+        foreach (var (name, ms, input) in times.OrderByDescending(t => t.Ms).Take(15))
+        {
+            Console.WriteLine($"    {name,-32} {ms,8:F1} ms{(input ? " (input)" : "")}");
+        }
     }
 
     private static void HouseholdLatency(CountryModel model)
