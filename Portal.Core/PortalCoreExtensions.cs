@@ -111,6 +111,11 @@ public static class PortalCoreExtensions
         services.AddScoped<RunCalculatorHandler>();
         services.AddScoped<CompareReleasesHandler>();
 
+        // Country model packages: loaded and compiled once, on first use (the web host forces it at start-up).
+        var models = ModelOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddSingleton(models);
+        services.AddSingleton(_ => ModelCatalog.Load(models.Directory!, models.AllowUnlocked));
+
         return services
             .AddIdentityCore<PortalUser>(options =>
             {

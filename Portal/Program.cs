@@ -13,7 +13,16 @@ var builder = WebApplication.CreateBuilder(options.HostArgs);
 builder.AddPortalServices();
 
 var app = builder.Build();
-await app.PreparePortalAsync(options);
+try
+{
+    await app.PreparePortalAsync(options);
+}
+catch (PortalStartupException e)
+{
+    await Console.Error.WriteLineAsync($"error: {e.Message}");
+    return 1;
+}
+
 app.UsePortalPipeline();
 app.MapPortalEndpoints();
 await app.RunAsync();

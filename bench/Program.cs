@@ -8,5 +8,7 @@ if (args.FirstOrDefault() == "us-economy") { Portal.Bench.UsKernel.Run(args[1..]
 // Performance targets are checked here, not in timed unit tests; see README.md in this folder.
 // Benchmarks run in-process: BenchmarkDotNet's generated project cannot restore Portal.Core's
 // dependencies from this machine's NuGet mirror (they come from the ASP.NET Core shared framework).
+if (args.FirstOrDefault() == "engine") { Portal.Bench.EngineEconomy.Run(args[1..]); return; }
+
 var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);

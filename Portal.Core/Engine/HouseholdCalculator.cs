@@ -337,13 +337,13 @@ public static class HouseholdCalculator
                 {
                     JsonValueKind.True => 1,
                     JsonValueKind.False => 0,
-                    JsonValueKind.Number when value.GetValue<double>() is 0 or 1 => value.GetValue<double>(),
+                    JsonValueKind.Number when JsonNumbers.ToDouble(value) is 0 or 1 => JsonNumbers.ToDouble(value),
                     _ => throw new HouseholdInputException(path, $"'{definition.Name}' is a bool; expected true or false"),
                 };
             default:
                 if (kind == JsonValueKind.Number)
                 {
-                    var number = value.GetValue<double>();
+                    var number = JsonNumbers.ToDouble(value);
                     if (!double.IsFinite(number))
                     {
                         throw new HouseholdInputException(path, "expected a finite number");
@@ -359,5 +359,40 @@ public static class HouseholdCalculator
 
                 throw new HouseholdInputException(path, $"'{definition.Name}' is a {definition.ValueType.ToString().ToLowerInvariant()}; expected a number");
         }
+    }
+}
+
+/// <summary>Numbers from JSON nodes, whether parsed from text or created in code from int, long, decimal….</summary>
+internal static class JsonNumbers
+{
+    public static double ToDouble(JsonNode node)
+    {
+        var value = node.AsValue();
+        if (value.TryGetValue<double>(out var d))
+        {
+            return d;
+        }
+
+        if (value.TryGetValue<int>(out var i))
+        {
+            return i;
+        }
+
+        if (value.TryGetValue<long>(out var l))
+        {
+            return l;
+        }
+
+        if (value.TryGetValue<decimal>(out var m))
+        {
+            return (double)m;
+        }
+
+        if (value.TryGetValue<float>(out var f))
+        {
+            return f;
+        }
+
+        return double.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

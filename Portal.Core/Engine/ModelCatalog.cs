@@ -14,6 +14,18 @@ public sealed class ModelOptions
     public bool AllowUnlocked { get; set; }
 
     public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "Countries");
+
+    /// <summary>Reads <c>Models:Directory</c> (relative paths against <paramref name="contentRoot"/>) and <c>Models:AllowUnlocked</c>.</summary>
+    public static ModelOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration, string contentRoot)
+    {
+        var section = configuration.GetSection(Section);
+        var directory = section["Directory"];
+        return new ModelOptions
+        {
+            Directory = string.IsNullOrWhiteSpace(directory) ? DefaultDirectory : Path.GetFullPath(directory, contentRoot),
+            AllowUnlocked = bool.TryParse(section["AllowUnlocked"], out var allow) && allow,
+        };
+    }
 }
 
 /// <summary>
@@ -104,6 +116,56 @@ public sealed partial class ModelCatalog
         return new ModelCatalog(root, models);
     }
 
+    /// <summary>
+    /// Every release folder with its lock state, without failing on the first problem (for
+    /// <c>portal model list</c> and diagnostics). Broken packages carry their error.
+    /// </summary>
+    public static IReadOnlyList<ReleaseStatus> Inspect(string countriesDirectory)
+    {
+        var root = Path.GetFullPath(countriesDirectory);
+        var result = new List<ReleaseStatus>();
+        if (!System.IO.Directory.Exists(root))
+        {
+            return result;
+        }
+
+        foreach (var countryDir in System.IO.Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+        {
+            var country = Path.GetFileName(countryDir);
+            IReadOnlyList<ReleaseLock> locks;
+            try
+            {
+                locks = ReleaseLockFile.Read(countryDir);
+            }
+            catch (ModelLoadException e)
+            {
+                result.Add(new ReleaseStatus(country, "?", countryDir, null, null, null, e.Message));
+                continue;
+            }
+
+            var versions = System.IO.Directory.EnumerateDirectories(countryDir)
+                .Select(d => Path.GetFileName(d))
+                .Where(v => VersionFolder().IsMatch(v))
+                .Order(SemverComparer.Instance);
+            foreach (var version in versions)
+            {
+                var folder = Path.Combine(countryDir, version);
+                var locked = locks.FirstOrDefault(l => l.Version == version)?.Sha256;
+                try
+                {
+                    var model = LoadRelease(root, country, version);
+                    result.Add(new ReleaseStatus(country, version, folder, model, model.Sha256, locked, null));
+                }
+                catch (ModelLoadException e)
+                {
+                    result.Add(new ReleaseStatus(country, version, folder, null, ReleaseHash.Compute(folder), locked, e.Message));
+                }
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Loads one release folder, prefixing load errors with <c>country/version/</c>.</summary>
     public static CountryModel LoadRelease(string countriesDirectory, string country, string version)
     {
@@ -117,4 +179,22 @@ public sealed partial class ModelCatalog
             throw new ModelLoadException($"{country}/{version}/{e.Message}");
         }
     }
+}
+
+public enum ReleaseState
+{
+    Locked,
+    Unlocked,
+    Changed,
+    Broken,
+}
+
+/// <summary>A release folder as found on disk: its model (when it loads), its hash and its lock entry.</summary>
+public sealed record ReleaseStatus(string Country, string Version, string Folder, CountryModel? Model, string? Sha256, string? LockedSha256, string? Error)
+{
+    public ReleaseState State =>
+        Error is not null ? ReleaseState.Broken
+        : LockedSha256 is null ? ReleaseState.Unlocked
+        : string.Equals(LockedSha256, Sha256, StringComparison.OrdinalIgnoreCase) ? ReleaseState.Locked
+        : ReleaseState.Changed;
 }

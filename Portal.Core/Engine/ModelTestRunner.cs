@@ -90,7 +90,7 @@ public static class ModelTestRunner
                 {
                     JsonValueKind.True => 1.0,
                     JsonValueKind.False => 0.0,
-                    JsonValueKind.Number => expected.GetValue<double>(),
+                    JsonValueKind.Number => JsonNumbers.ToDouble(expected),
                     _ => double.NaN,
                 };
                 passed = expectedBool == actual;
@@ -102,7 +102,7 @@ public static class ModelTestRunner
                     break;
                 }
 
-                var target = expected.GetValueKind() == JsonValueKind.Number ? expected.GetValue<double>() : expected.GetValueKind() == JsonValueKind.True ? 1 : 0;
+                var target = expected.GetValueKind() == JsonValueKind.Number ? JsonNumbers.ToDouble(expected) : expected.GetValueKind() == JsonValueKind.True ? 1 : 0;
                 var error = Math.Abs(actual - target);
                 passed = testCase.AbsoluteErrorMargin is null && testCase.RelativeErrorMargin is null
                     ? error <= DefaultAbsoluteErrorMargin

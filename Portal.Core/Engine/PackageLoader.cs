@@ -76,19 +76,49 @@ public static partial class PackageLoader
             throw new ModelLoadException($"{relative}: file missing");
         }
 
+        var text = File.ReadAllText(path);
         try
         {
-            using var reader = new StringReader(File.ReadAllText(path));
+            using var reader = new StringReader(text);
             var stream = new YamlStream();
             stream.Load(reader);
             return stream.Documents.Count == 0 ? new YamlMappingNode() : stream.Documents[0].RootNode;
         }
         catch (YamlException e)
         {
-            var message = e.InnerException?.Message ?? e.Message;
-            var cut = message.IndexOf("): ", StringComparison.Ordinal);
-            throw ModelLoadException.At(relative, (int)e.Start.Line, (int)e.Start.Column, cut >= 0 ? message[(cut + 3)..] : message);
+            throw YamlError(relative, e);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlStream sometimes fails this way on malformed flow collections; the event parser
+            // reports the same problem as a YamlException with a position.
+            Mark last = Mark.Empty;
+            try
+            {
+                var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+                while (parser.MoveNext())
+                {
+                    last = parser.Current!.End;
+                }
+            }
+            catch (YamlException e)
+            {
+                throw YamlError(relative, e);
+            }
+            catch (InvalidOperationException)
+            {
+                // The parser gave up after the last complete event: point there.
+            }
+
+            throw ModelLoadException.At(relative, Math.Max(1, (int)last.Line), Math.Max(1, (int)last.Column), "invalid YAML after this point (unclosed bracket or quote?)");
+        }
+    }
+
+    private static ModelLoadException YamlError(string relative, YamlException e)
+    {
+        var message = e.InnerException?.Message ?? e.Message;
+        var cut = message.IndexOf("): ", StringComparison.Ordinal);
+        return ModelLoadException.At(relative, (int)e.Start.Line, (int)e.Start.Column, cut >= 0 ? message[(cut + 3)..] : message);
     }
 
     private static ModelLoadException Error(string file, YamlNode node, string message) =>

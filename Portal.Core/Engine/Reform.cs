@@ -126,7 +126,7 @@ public sealed class Reform
         {
             if (v.GetValueKind() == JsonValueKind.Number)
             {
-                return v.GetValue<double>();
+                return JsonNumbers.ToDouble(v);
             }
 
             if (v.GetValueKind() is JsonValueKind.True or JsonValueKind.False)

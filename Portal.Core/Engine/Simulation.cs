@@ -101,11 +101,8 @@ public sealed class Simulation
         }
         else
         {
-            result = new double[Population.Count(definition.Entity)];
-            if (definition.Default != 0)
-            {
-                Array.Fill(result, definition.Default);
-            }
+            result = ColumnMemory.Uninitialized(Population.Count(definition.Entity));
+            Array.Fill(result, definition.Default);
         }
 
         if (Population.TryGetPartialInput(variable, out var partial))

@@ -13,7 +13,7 @@ namespace Portal.Cli;
 /// </summary>
 public static class PortalCli
 {
-    private static readonly string[] Verbs = ["admin", "db", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Verbs = ["admin", "db", "model", "--help", "-h", "-?", "--version"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -26,6 +26,7 @@ public static class PortalCli
         {
             AdminCommands.Create(),
             DbCommands.Create(),
+            ModelCommands.Create(),
         };
         try
         {
@@ -35,6 +36,11 @@ public static class PortalCli
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return e.ExitCode;
+        }
+        catch (Portal.Core.Engine.ModelLoadException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
         }
         catch (InvalidOperationException e)
         {

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Portal.Core;
 using Portal.Core.Data;
 using Portal.Core.Data.Migrations;
+using Portal.Core.Engine;
 using Portal.Core.Features.Demo;
+using Portal.Core.Features.ModelReleases;
 using Portal.Core.Features.Setup;
 
 namespace Portal.Hosting;
@@ -24,6 +26,7 @@ public static class PortalStartup
         logger.LogInformation("Database {Database} at schema version {Version}", database.Describe(), status.CurrentVersion);
 
         await using var scope = app.Services.CreateAsyncScope();
+        await RegisterModelReleasesAsync(app, scope.ServiceProvider, logger);
         if (options.Demo)
         {
             var accounts = await scope.ServiceProvider.GetRequiredService<SeedDemoUsersHandler>().HandleAsync();
@@ -32,6 +35,34 @@ public static class PortalStartup
 
         var setupRequired = await scope.ServiceProvider.GetRequiredService<SetupState>().IsRequiredAsync();
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, paths, database, setupRequired));
+    }
+
+    /// <summary>
+    /// Loads every country package (compile errors, lock mismatches) and pins version → sha256 in the
+    /// database. Any problem stops start-up with one readable line instead of serving wrong rules.
+    /// </summary>
+    private static async Task RegisterModelReleasesAsync(WebApplication app, IServiceProvider services, ILogger logger)
+    {
+        ModelCatalog catalog;
+        try
+        {
+            catalog = app.Services.GetRequiredService<ModelCatalog>();
+        }
+        catch (ModelLoadException e)
+        {
+            throw new PortalStartupException($"country model package: {e.Message}");
+        }
+
+        try
+        {
+            var added = await services.GetRequiredService<RegisterModelReleasesHandler>().HandleAsync(
+                [.. catalog.Models.Select(m => new ModelReleaseFingerprint(m.Country, m.Version, m.Sha256, m.Name))]);
+            logger.LogInformation("Loaded {Count} country model release(s) from {Directory} ({Added} new)", catalog.Models.Count, catalog.Directory, added);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new PortalStartupException(e.Message);
+        }
     }
 
     // Written to the console directly, never to a logger: passwords must not reach log files.
@@ -75,3 +106,6 @@ public static class PortalStartup
         Console.WriteLine();
     }
 }
+
+/// <summary>A start-up problem the operator must fix; Program prints the message as one line and exits 1.</summary>
+public sealed class PortalStartupException(string message) : Exception(message);

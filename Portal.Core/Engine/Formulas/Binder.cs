@@ -274,6 +274,12 @@ internal sealed class Binder
             return Add(new ParamNode(type, slot, indexes, strides));
         }
 
+        if (root.Name == "members" && scope.InAggregation && segments.Count == 2 && segments[0].Name is { } g && schema.Entities.ContainsKey(g))
+        {
+            // members.household.x: a person → group projection written with the members prefix.
+            (root, segments) = (new NameExpr(segments[0].At, g), segments.GetRange(1, 1));
+        }
+
         if (segments.Count != 1 || segments[0].Name is null)
         {
             throw Error(segments.Count > 1 ? segments[1].At : root.At, $"unexpected '{(segments.Count > 1 ? segments[1].Name ?? "[" : "[")}' after '{root.Name}'");
@@ -785,7 +791,7 @@ internal sealed class Binder
             }
         }
 
-        return best is not null && bestDistance <= Math.Max(2, name.Length / 3) ? $" (did you mean '{best}'?)" : "";
+        return best is not null && bestDistance <= Math.Max(2, name.Length / 3) && bestDistance < name.Length ? $" (did you mean '{best}'?)" : "";
     }
 
     private static int Levenshtein(string a, string b)

@@ -61,15 +61,23 @@ internal sealed class EvalState(Simulation simulation, int nodeCount)
     public readonly double[]?[] Columns = new double[]?[nodeCount];
     public readonly int[]?[] Maps = new int[]?[nodeCount];
     public readonly object?[] Tables = new object?[nodeCount];
+    private Worker? constWorker;
+
+    /// <summary>Evaluates constant subtrees on one row.</summary>
+    public Worker ConstWorker => constWorker ??= new Worker(IsConst.Length, 0, 1);
 }
 
 /// <summary>Scratch buffers of one thread evaluating chunks.</summary>
-internal sealed class Worker(int nodeCount, int localCount)
+internal sealed class Worker(int nodeCount, int localCount, int bufferSize)
 {
     public readonly double[]?[] Scratch = new double[]?[nodeCount];
     public readonly Seg[] Locals = new Seg[localCount];
+    private int[]? combo;
 
-    public double[] Buffer(int id) => Scratch[id] ??= new double[Kernel.ChunkSize];
+    /// <summary>Scratch sized to the chunk (small for a household, so one-household runs stay cheap).</summary>
+    public double[] Buffer(int id) => Scratch[id] ??= new double[bufferSize];
+
+    public int[] Combo => combo ??= new int[bufferSize];
 }
 
 /// <summary>A typed, bound formula expression evaluated one chunk of rows at a time.</summary>
@@ -93,8 +101,7 @@ internal abstract class Node(FType type)
 
         if (allConst && IsElementwise)
         {
-            var worker = new Worker(state.IsConst.Length, 0);
-            state.Const[Id] = EvalCore(state, worker, 0, 1).Array[0];
+            state.Const[Id] = EvalCore(state, state.ConstWorker, 0, 1).Array[0];
             state.IsConst[Id] = true;
         }
     }
@@ -168,6 +175,7 @@ internal sealed class GatherNode(FType type, string variable, string fromEntity,
         state.Maps[Id] = state.Simulation.Population.Map(fromEntity, toEntity);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
     {
         var column = state.Columns[Id]!;
@@ -254,6 +262,7 @@ internal abstract class BinaryNode(FType type, Node left, Node right) : Node(typ
 internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : BinaryNode(type, left, right)
     where TOp : struct, IBinaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
     {
         var d = worker.Buffer(Id).AsSpan(0, length);
@@ -296,6 +305,7 @@ internal sealed class UnaryNode<TOp>(FType type, Node operand) : Node(type)
 
     public override IEnumerable<Node> Children => [Operand];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
     {
         var a = Operand.Eval(state, worker, start, length).Span(length);
@@ -314,6 +324,7 @@ internal sealed class RoundDigitsNode(Node operand, int digits) : Node(FType.Flo
 {
     public override IEnumerable<Node> Children => [operand];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
     {
         var a = operand.Eval(state, worker, start, length).Span(length);
@@ -334,6 +345,7 @@ internal sealed class WhereNode(FType type, Node condition, Node then, Node othe
 {
     public override IEnumerable<Node> Children => [condition, then, otherwise];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
     {
         var c = condition.Eval(state, worker, start, length).Span(length);
@@ -377,6 +389,7 @@ internal sealed class ParamNode(FType type, int slot, Node[] indexes, int[] stri
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
     {
         var table = (double[])state.Tables[Id]!;
@@ -411,6 +424,7 @@ internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFu
 
     protected override bool IsElementwise => false;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
     {
         var scales = (ResolvedScale[])state.Tables[Id]!;
@@ -546,10 +560,55 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double[] Reduce(int persons, int groups, int[] map, double[]? values, double constValue, double[]? keep, bool constKeep)
     {
-        var result = new double[groups];
-        var count = kind is AggregateKind.Mean or AggregateKind.Max or AggregateKind.Min or AggregateKind.All ? new int[groups] : null;
+        var result = ColumnMemory.Zeroed(groups);
+        if (keep is null && !constKeep)
+        {
+            // A constant false filter selects nobody.
+            if (kind == AggregateKind.All)
+            {
+                Array.Fill(result, 1);
+            }
+
+            return result;
+        }
+
+        // The common cases get tight loops; the rest share a general one.
+        if (kind is AggregateKind.Sum or AggregateKind.Count && keep is null)
+        {
+            if (values is null)
+            {
+                var v = kind == AggregateKind.Count ? 1 : constValue;
+                for (var p = 0; p < persons; p++)
+                {
+                    result[map[p]] += v;
+                }
+            }
+            else
+            {
+                for (var p = 0; p < persons; p++)
+                {
+                    result[map[p]] += values[p];
+                }
+            }
+
+            return result;
+        }
+
+        if (kind is AggregateKind.Sum or AggregateKind.Count && keep is not null)
+        {
+            for (var p = 0; p < persons; p++)
+            {
+                var v = kind == AggregateKind.Count ? 1 : values is null ? constValue : values[p];
+                result[map[p]] += keep[p] != 0 ? v : 0;
+            }
+
+            return result;
+        }
+
+        var count = new int[groups];
         if (kind == AggregateKind.All)
         {
             Array.Fill(result, 1);
@@ -557,7 +616,7 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
 
         for (var p = 0; p < persons; p++)
         {
-            if (keep is null ? !constKeep : keep[p] == 0)
+            if (keep is not null && keep[p] == 0)
             {
                 continue;
             }
@@ -566,12 +625,8 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
             var v = values is null ? constValue : values[p];
             switch (kind)
             {
-                case AggregateKind.Sum:
                 case AggregateKind.Mean:
                     result[g] += v;
-                    break;
-                case AggregateKind.Count:
-                    result[g] += 1;
                     break;
                 case AggregateKind.Any:
                     if (v != 0)
@@ -588,24 +643,21 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
 
                     break;
                 case AggregateKind.Max:
-                    result[g] = count![g] == 0 || v > result[g] ? v : result[g];
+                    result[g] = count[g] == 0 || v > result[g] ? v : result[g];
                     break;
                 case AggregateKind.Min:
-                    result[g] = count![g] == 0 || v < result[g] ? v : result[g];
+                    result[g] = count[g] == 0 || v < result[g] ? v : result[g];
                     break;
             }
 
-            if (count is not null)
-            {
-                count[g]++;
-            }
+            count[g]++;
         }
 
         if (kind == AggregateKind.Mean)
         {
             for (var g = 0; g < groups; g++)
             {
-                result[g] = count![g] == 0 ? 0 : result[g] / count[g];
+                result[g] = count[g] == 0 ? 0 : result[g] / count[g];
             }
         }
 
@@ -622,6 +674,7 @@ internal sealed class PositionNode(string group, Node condition) : Node(FType.In
 
     protected override bool IsElementwise => false;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Prepare(EvalState state)
     {
         base.Prepare(state);
@@ -629,7 +682,7 @@ internal sealed class PositionNode(string group, Node condition) : Node(FType.In
         var persons = population.PersonCount;
         var map = population.Map(population.Model.Person.Key, group);
         var counters = new double[population.Count(group)];
-        var result = new double[persons];
+        var result = ColumnMemory.Uninitialized(persons);
         var pool = ArrayPool<double>.Shared;
         var keep = state.IsConst[condition.Id] ? null : pool.Rent(persons);
         try
@@ -693,14 +746,14 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
 
         Result.Prepare(state);
         var rows = simulation.Population.Count(Variable.Entity);
-        var output = new double[rows];
+        var output = ColumnMemory.Uninitialized(rows);
         if (state.IsConst[Result.Id] && Locals.Length == 0)
         {
             Array.Fill(output, state.Const[Result.Id]);
         }
         else
         {
-            Drive(state, rows, (worker, start, length) =>
+            Drive(state, rows, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (worker, start, length) =>
             {
                 for (var l = 0; l < Locals.Length; l++)
                 {
@@ -721,7 +774,7 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
 
     /// <summary>Evaluates <paramref name="node"/> over <paramref name="rows"/> rows into <paramref name="destination"/>.</summary>
     public static void EvaluateInto(Node node, EvalState state, int rows, double[] destination) =>
-        Drive(state, rows, (worker, start, length) =>
+        Drive(state, rows, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (worker, start, length) =>
             node.Eval(state, worker, start, length).Span(length).CopyTo(destination.AsSpan(start, length)));
 
     private static void Drive(EvalState state, int rows, Action<Worker, int, int> chunk)
@@ -730,7 +783,7 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
         var localCount = state.Simulation.LocalCapacity;
         if (chunks < 16 || !state.Simulation.Parallel)
         {
-            var worker = new Worker(state.IsConst.Length, localCount);
+            var worker = new Worker(state.IsConst.Length, localCount, Math.Min(ChunkSize, rows));
             for (var start = 0; start < rows; start += ChunkSize)
             {
                 chunk(worker, start, Math.Min(ChunkSize, rows - start));
@@ -741,7 +794,7 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
 
         // Each thread takes contiguous blocks of chunks with its own scratch buffers.
         var blocks = Math.Min(Environment.ProcessorCount * 2, chunks);
-        System.Threading.Tasks.Parallel.For(0, blocks, () => new Worker(state.IsConst.Length, localCount), (block, _, worker) =>
+        System.Threading.Tasks.Parallel.For(0, blocks, () => new Worker(state.IsConst.Length, localCount, ChunkSize), (block, _, worker) =>
         {
             var first = (int)((long)chunks * block / blocks);
             var last = (int)((long)chunks * (block + 1) / blocks);
@@ -767,9 +820,10 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ReadOnlySpan<int> ComboIndex(EvalState state, Worker worker, Node[] indexes, int[] strides, int start, int length, int id)
+    public static Span<int> ComboIndex(EvalState state, Worker worker, Node[] indexes, int[] strides, int start, int length, int id)
     {
-        var combo = new int[length];
+        var combo = worker.Combo.AsSpan(0, length);
+        combo.Clear();
         for (var k = 0; k < indexes.Length; k++)
         {
             var e = indexes[k].Eval(state, worker, start, length).Span(length);

@@ -157,7 +157,10 @@ internal static class Lexer
             tokens.RemoveAt(tokens.Count - 1);
         }
 
-        tokens.Add(new Token(TokenKind.End, "", line, column));
+        // "End of formula" is reported just after the last token, not on a trailing blank line.
+        var last = tokens.Count > 0 ? tokens[^1] : new Token(TokenKind.End, "", 0, 0);
+        var endColumn = last.Column + (last.Kind == TokenKind.String ? last.Text.Length + 2 : last.Text.Length);
+        tokens.Add(new Token(TokenKind.End, "", last.Line, endColumn));
         return tokens;
     }
 }

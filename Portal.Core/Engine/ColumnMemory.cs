@@ -1,0 +1,74 @@
+using System.Runtime.InteropServices;
+
+namespace Portal.Core.Engine;
+
+/// <summary>
+/// Allocates result columns. Large columns go on the pinned object heap and, on Linux, are advised
+/// to use transparent huge pages: an economy run writes ~1 GB of fresh columns, and on virtual
+/// machines faulting that in 4 KB pages costs more than computing it (measured 10×, see
+/// docs/model-format.md "Engine notes").
+/// </summary>
+internal static partial class ColumnMemory
+{
+    private const int HugeThresholdBytes = 4 << 20;
+    private const nint HugePage = 2 << 20;
+    private const int MadviseHugePage = 14;
+    private static bool hugePagesUnavailable = !OperatingSystem.IsLinux();
+
+    /// <summary>A column whose every element the caller overwrites (contents unspecified).</summary>
+    public static double[] Uninitialized(int length)
+    {
+        if (length * (long)sizeof(double) < HugeThresholdBytes)
+        {
+            return new double[length];
+        }
+
+        var array = GC.AllocateUninitializedArray<double>(length, pinned: true);
+        Advise(array);
+        return array;
+    }
+
+    /// <summary>A zero-filled column.</summary>
+    public static double[] Zeroed(int length)
+    {
+        var array = Uninitialized(length);
+        if (length * (long)sizeof(double) >= HugeThresholdBytes)
+        {
+            Array.Clear(array);
+        }
+
+        return array;
+    }
+
+    private static void Advise(double[] array)
+    {
+        if (hugePagesUnavailable)
+        {
+            return;
+        }
+
+        try
+        {
+            var start = Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
+            var from = (start + HugePage - 1) & ~(HugePage - 1);
+            var to = (start + (nint)(array.Length * (long)sizeof(double))) & ~(HugePage - 1);
+            if (to > from)
+            {
+                // Advice only: failure (e.g. THP disabled) leaves ordinary pages, which is correct, just slower.
+                _ = NativeMethods.madvise(from, (nuint)(to - from), MadviseHugePage);
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            hugePagesUnavailable = true;
+        }
+    }
+
+    private static class NativeMethods
+    {
+#pragma warning disable SYSLIB1054, CA5392, CA1401, IDE1006 // a single blittable libc call; LibraryImport would need unsafe code
+        [DllImport("libc", EntryPoint = "madvise")]
+        public static extern int madvise(nint address, nuint length, int advice);
+#pragma warning restore SYSLIB1054, CA5392, CA1401, IDE1006
+    }
+}
