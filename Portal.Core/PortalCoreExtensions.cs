@@ -98,13 +98,6 @@ public static class PortalCoreExtensions
         services.AddScoped<AuthenticateAccessTokenHandler>();
         services.AddScoped<ListAuditEventsHandler>();
         services.AddScoped<RegisterModelReleasesHandler>();
-        // Country model releases: loaded and compiled once, at first use, shared by every request.
-        services.Configure<ModelOptions>(builder.Configuration.GetSection(ModelOptions.Section));
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ModelOptions>>().Value;
-            return ModelCatalog.Load(options.Directory ?? ModelOptions.DefaultDirectory, options.AllowUnlocked);
-        });
         services.AddScoped<ListModelsHandler>();
         services.AddScoped<GetModelMetadataHandler>();
         services.AddScoped<CalculateHouseholdHandler>();

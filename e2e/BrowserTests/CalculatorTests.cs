@@ -49,7 +49,7 @@ public sealed class CalculatorTests(BrowserFixture browser, AdminPortalFixture f
         await page.ScreenshotAsync("model-parameters.png");
 
         await page.GotoAsync("/models/us/diff?from=1.0.0&to=1.1.0");
-        await Expect(page.Locator("#variable-changes tr[data-variable='taxable_income']")).ToBeVisibleAsync();
+        await Expect(page.Locator("#variable-changes tbody[data-name='taxable_income']")).ToBeVisibleAsync();
         await page.ScreenshotAsync("model-diff.png");
 
         session.Watcher.AssertClean();
