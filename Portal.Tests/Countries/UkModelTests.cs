@@ -17,8 +17,7 @@ public sealed class UkModelTests
         var model = Uk(version);
         Assert.Equal(ReleaseHash.Compute(Path.Combine(ModelOptions.DefaultDirectory, "uk", version)), model.Sha256);
         var report = ModelTestRunner.Run(model);
-        Assert.True(report.Results.Count >= 35, $"{report.Results.Count} cases");
-        Assert.All(report.Results, r => Assert.Equal(period, r.Case.Period));
+        Assert.True(report.Results.Count(r => r.Case.Period == period) >= 35, $"{report.Results.Count} cases");
         Assert.All(report.Results, r => Assert.True(r.Passed, $"{r.Case.Name}: {r.Error} {string.Join("; ", r.Checks.Where(c => !c.Passed).Select(c => $"{c.Variable}[{c.Instance}] expected {c.Expected} got {c.Actual}"))}"));
     }
 
