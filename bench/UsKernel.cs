@@ -39,7 +39,7 @@ public static class UsKernel
         Economy(model, population, reform);
         var economy = Enumerable.Range(0, 3).Select(_ => Economy(model, population, reform)).ToList();
         var best = economy.MinBy(r => r.Seconds)!;
-        Console.WriteLine($"Economy baseline + reform (household_net_income and dependencies): {Median(economy.Select(r => r.Seconds)):F3} s median, {best.Seconds:F3} s best (target ≤ 2.0 s)");
+        Console.WriteLine($"Economy baseline + reform (household_net_income and dependencies): {Median(economy.Select(r => r.Seconds)):F3} s median, {best.Seconds:F3} s best, {best.CpuSeconds:F3} s CPU in the best run (target ≤ 2.0 s wall)");
         Console.WriteLine($"  baseline net income {best.Baseline / 1e9:N1} bn, reform {best.Reformed / 1e9:N1} bn, cost {(best.Reformed - best.Baseline) / 1e9:N2} bn (weighted)");
         Console.WriteLine($"  peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024:N0} MB (target ≤ 1,536 MB)");
 
@@ -52,16 +52,18 @@ public static class UsKernel
         HouseholdLatency(model);
     }
 
-    private sealed record EconomyRun(double Seconds, double Baseline, double Reformed);
+    private sealed record EconomyRun(double Seconds, double CpuSeconds, double Baseline, double Reformed);
 
     private static EconomyRun Economy(CountryModel model, Population population, Reform reform)
     {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var baseline = new Simulation(model, population, Period);
         var reformed = baseline.WithReform(reform);
         var b = baseline.Sum("household_net_income");
         var r = reformed.Sum("household_net_income");
-        return new EconomyRun(clock.Elapsed.TotalSeconds, b, r);
+        // CPU time beside wall time: on a shared machine the wall clock also counts waiting for a core.
+        return new EconomyRun(clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, b, r);
     }
 
     private static void CompareKernel(CountryModel model, UsPopulation data, Population population)
