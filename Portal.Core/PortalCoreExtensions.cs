@@ -11,6 +11,7 @@ using Portal.Core.Engine;
 using Portal.Core.Features.AccessTokens;
 using Portal.Core.Features.Audit;
 using Portal.Core.Features.Dashboard;
+using Portal.Core.Features.DataReleases;
 using Portal.Core.Features.Demo;
 using Portal.Core.Features.Jobs;
 using Portal.Core.Features.ModelReleases;
@@ -97,6 +98,7 @@ public static class PortalCoreExtensions
         services.AddScoped<AuthenticateAccessTokenHandler>();
         services.AddScoped<ListAuditEventsHandler>();
         services.AddScoped<RegisterModelReleasesHandler>();
+        services.AddDataReleases();
 
         // Country model packages: loaded and compiled once, on first use (the web host forces it at start-up).
         var models = ModelOptions.From(builder.Configuration, builder.Environment.ContentRootPath);

@@ -3,9 +3,13 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
+if (args.FirstOrDefault() == "us-economy") { Portal.Bench.UsEconomy.Run(args[1..]); return; }
+if (args.FirstOrDefault() == "data-generate") { Portal.Bench.DataGenerate.Run(args); return; }
+
 // Performance targets are checked here, not in timed unit tests; see README.md in this folder.
 // Benchmarks run in-process: BenchmarkDotNet's generated project cannot restore Portal.Core's
 // dependencies from this machine's NuGet mirror (they come from the ASP.NET Core shared framework).
+if (args.FirstOrDefault() == "hdf5") { Portal.Bench.Hdf5Throughput.Run(args[1..]); return; }
 if (args.FirstOrDefault() == "engine") { Portal.Bench.EngineEconomy.Run(args[1..]); return; }
 
 var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());

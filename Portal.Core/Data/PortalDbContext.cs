@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Data.Conventions;
 using Portal.Core.Features.AccessTokens;
+using Portal.Core.Features.DataReleases;
 using Portal.Core.Features.Audit;
 using Portal.Core.Features.ModelReleases;
 using Portal.Core.Features.Settings;
@@ -22,6 +23,10 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<SystemSetting> SystemSettings => Set<SystemSetting>();
 
     public DbSet<ModelRelease> ModelReleases => Set<ModelRelease>();
+
+    public DbSet<DataRelease> DataReleases => Set<DataRelease>();
+
+    public DbSet<DataReleaseArtifact> DataReleaseArtifacts => Set<DataReleaseArtifact>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -13,7 +13,7 @@ namespace Portal.Cli;
 /// </summary>
 public static class PortalCli
 {
-    private static readonly string[] Verbs = ["admin", "db", "model", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Verbs = ["admin", "db", "model", "data", "--help", "-h", "-?", "--version"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -27,6 +27,7 @@ public static class PortalCli
             AdminCommands.Create(),
             DbCommands.Create(),
             ModelCommands.Create(),
+            DataCommands.Create(),
         };
         try
         {

@@ -79,6 +79,7 @@ public static class PortalPipeline
 
         app.MapAccountApi();
         app.MapAdminApi();
+        app.MapDataApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
 

@@ -31,6 +31,10 @@ public static class PortalStartup
         {
             var accounts = await scope.ServiceProvider.GetRequiredService<SeedDemoUsersHandler>().HandleAsync();
             PrintDemoAccounts(accounts);
+            foreach (var release in await scope.ServiceProvider.GetRequiredService<SeedDemoDataReleasesHandler>().HandleAsync())
+            {
+                Console.WriteLine($"  Demo data release {release.Release.Release.Country}@{release.Release.Release.Version} generated in {release.Elapsed.TotalSeconds:F1} s.");
+            }
         }
 
         var setupRequired = await scope.ServiceProvider.GetRequiredService<SetupState>().IsRequiredAsync();
