@@ -15,6 +15,7 @@ using Portal.Core.Features.DataReleases;
 using Portal.Core.Features.Demo;
 using Portal.Core.Features.Jobs;
 using Portal.Core.Features.ModelReleases;
+using Portal.Core.Features.Models;
 using Portal.Core.Features.Setup;
 using Portal.Core.Features.Users;
 using Portal.Core.Identity;
@@ -104,6 +105,11 @@ public static class PortalCoreExtensions
         var models = ModelOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
         services.AddSingleton(models);
         services.AddSingleton(_ => ModelCatalog.Load(models.Directory!, models.AllowUnlocked));
+        services.AddScoped<ListModelsHandler>();
+        services.AddScoped<GetModelMetadataHandler>();
+        services.AddScoped<CalculateHouseholdHandler>();
+        services.AddScoped<RunCalculatorHandler>();
+        services.AddScoped<CompareReleasesHandler>();
 
         return services
             .AddIdentityCore<PortalUser>(options =>

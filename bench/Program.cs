@@ -3,7 +3,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
-if (args.FirstOrDefault() == "us-economy") { Portal.Bench.UsEconomy.Run(args[1..]); return; }
+if (args.FirstOrDefault() == "us-economy") { Portal.Bench.UsKernel.Run(args[1..]); return; }
 if (args.FirstOrDefault() == "data-generate") { Portal.Bench.DataGenerate.Run(args); return; }
 
 // Performance targets are checked here, not in timed unit tests; see README.md in this folder.

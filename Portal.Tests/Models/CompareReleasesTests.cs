@@ -1,0 +1,39 @@
+using Portal.Core.Common;
+using Portal.Core.Features.Models;
+
+namespace Portal.Tests.Models;
+
+/// <summary>Release comparison over the shipped US releases 1.0.0 → 1.1.0.</summary>
+public sealed class CompareReleasesTests
+{
+    private static readonly CompareReleasesHandler Handler = new(ShippedModels.Catalog);
+
+    [Fact]
+    public void New_dated_values_added_variables_and_changed_formulas_are_reported()
+    {
+        var diff = Handler.Handle(new CompareReleasesRequest("us", "1.0.0", "1.1.0")).Value!;
+
+        var deduction = diff.Parameters.Single(p => p.Path == "gov.irs.deductions.standard.SINGLE");
+        Assert.Equal(DiffKind.Changed, deduction.Change);
+        Assert.Equal(["values", "reference"], deduction.Fields); // 1.1.0 cites Rev. Proc. 2024-40 and P.L. 119-21 too
+        Assert.Equal("2024-01-01: USD 14,600", deduction.Before);
+        Assert.Equal("2024-01-01: USD 14,600\n2025-01-01: USD 15,750", deduction.After);
+
+        var senior = diff.Variables.Single(v => v.Name == "senior_deduction");
+        Assert.Equal(DiffKind.Added, senior.Change);
+        Assert.Null(senior.FormulaBefore);
+        var taxable = diff.Variables.Single(v => v.Name == "taxable_income");
+        Assert.Equal(["formula"], taxable.Fields);
+        Assert.Contains("senior_deduction", taxable.FormulaAfter, StringComparison.Ordinal);
+        Assert.DoesNotContain("senior_deduction", taxable.FormulaBefore, StringComparison.Ordinal);
+        Assert.DoesNotContain(diff.Variables, v => v.Name == "age");
+    }
+
+    [Fact]
+    public void A_release_compared_with_itself_has_no_changes_and_bad_choices_are_problems()
+    {
+        Assert.True(Handler.Handle(new CompareReleasesRequest("uk", "1.0.0", "1.0.0")).Value!.IsEmpty);
+        Assert.Equal(ProblemKind.NotFound, Handler.Handle(new CompareReleasesRequest("us", "1.0.0", "7.0.0")).Problem!.Kind);
+        Assert.Equal(["from"], Handler.Handle(new CompareReleasesRequest("us", null, "1.1.0")).Problem!.Errors!.Keys);
+    }
+}

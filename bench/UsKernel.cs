@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Portal.Core.Engine;
+
+namespace Portal.Bench;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench -- us-economy [--persons N] [--models DIR]</c>
+/// The issue's performance targets on the US model: an economy-wide baseline + reform over a
+/// synthetic population (≤ 2.0 s, ≤ 1.5 GB peak), the engine against a hand-written kernel for the
+/// federal income tax chain (≤ 2×), and one household with every variable (p50 ≤ 2 ms).
+/// </summary>
+public static class UsKernel
+{
+    private const int Period = 2024;
+
+    public static void Run(string[] args)
+    {
+        var persons = int.Parse(Option(args, "--persons") ?? "1000000", CultureInfo.InvariantCulture);
+        var directory = Option(args, "--models") ?? Path.Combine(AppContext.BaseDirectory, "Countries");
+        var model = ModelCatalog.Load(directory, allowUnlocked: false).Find("us")
+            ?? throw new InvalidOperationException($"No US model under {directory}.");
+        Console.WriteLine($"US model {model.Version} ({model.Sha256[..12]}), period {Period}, {Environment.ProcessorCount} cores");
+
+        var data = UsPopulation.Generate(persons);
+        var population = data.ToPopulation(model);
+        Console.WriteLine($"Population: {data.Persons:N0} persons in {data.Households:N0} households");
+
+        // Reform: a higher standard deduction for every filing status.
+        var reform = Reform.Parse("""
+            [{"path": "gov.irs.deductions.standard.SINGLE", "start": "2024-01-01", "value": 20000},
+             {"path": "gov.irs.deductions.standard.JOINT", "start": "2024-01-01", "value": 40000},
+             {"path": "gov.irs.deductions.standard.HEAD_OF_HOUSEHOLD", "start": "2024-01-01", "value": 30000}]
+            """);
+        reform.Validate(model);
+
+        // Warm-up: JIT and compiled formulas on the full population, then measured runs.
+        Economy(model, population, reform);
+        var economy = Enumerable.Range(0, 3).Select(_ => Economy(model, population, reform)).ToList();
+        var best = economy.MinBy(r => r.Seconds)!;
+        Console.WriteLine($"Economy baseline + reform (household_net_income and dependencies): {Median(economy.Select(r => r.Seconds)):F3} s median, {best.Seconds:F3} s best (target ≤ 2.0 s)");
+        Console.WriteLine($"  baseline net income {best.Baseline / 1e9:N1} bn, reform {best.Reformed / 1e9:N1} bn, cost {(best.Reformed - best.Baseline) / 1e9:N2} bn (weighted)");
+        Console.WriteLine($"  peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024:N0} MB (target ≤ 1,536 MB)");
+
+        CompareKernel(model, data, population);
+        HouseholdLatency(model);
+    }
+
+    private sealed record EconomyRun(double Seconds, double Baseline, double Reformed);
+
+    private static EconomyRun Economy(CountryModel model, Population population, Reform reform)
+    {
+        var clock = Stopwatch.StartNew();
+        var baseline = new Simulation(model, population, Period);
+        var reformed = baseline.WithReform(reform);
+        var b = baseline.Sum("household_net_income");
+        var r = reformed.Sum("household_net_income");
+        return new EconomyRun(clock.Elapsed.TotalSeconds, b, r);
+    }
+
+    private static void CompareKernel(CountryModel model, UsPopulation data, Population population)
+    {
+        var kernel = new UsFederalKernel(model, Period);
+        var tax = new double[data.Households];
+        var ctc = new double[data.Households];
+        var kernelTimes = new List<double>();
+        var engineTimes = new List<double>();
+        double[] engineTax = [], engineCtc = [];
+        for (var i = 0; i < 6; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            kernel.Run(data, tax, ctc);
+            kernelTimes.Add(clock.Elapsed.TotalSeconds);
+
+            clock.Restart();
+            var simulation = new Simulation(model, population, Period);
+            engineTax = simulation.Calculate("income_tax_before_credits");
+            engineCtc = simulation.Calculate("ctc");
+            engineTimes.Add(clock.Elapsed.TotalSeconds);
+        }
+
+        // The first round warms both up; the rest are measured.
+        var k = Median(kernelTimes.Skip(1));
+        var e = Median(engineTimes.Skip(1));
+        var mismatch = Enumerable.Range(0, data.Households).Max(u => Math.Max(Math.Abs(tax[u] - engineTax[u]), Math.Abs(ctc[u] - engineCtc[u])));
+        Console.WriteLine($"Federal income tax chain (income_tax_before_credits + ctc), {data.Households:N0} tax units:");
+        Console.WriteLine($"  hand kernel {k * 1000:F1} ms, engine (fresh simulation) {e * 1000:F1} ms, ratio {e / k:F2}× (target ≤ 2×)");
+        Console.WriteLine($"  largest difference kernel vs engine: {mismatch:G4} (must be ~0)");
+    }
+
+    private static void HouseholdLatency(CountryModel model)
+    {
+        var household = JsonNode.Parse("""
+            {"people": {"head": {"age": {"2024": 38}, "employment_income": {"2024": 42000}},
+                        "spouse": {"age": {"2024": 36}, "employment_income": {"2024": 18000}, "self_employment_income": {"2024": 6000}},
+                        "child1": {"age": {"2024": 6}}, "child2": {"age": {"2024": 11}}},
+             "households": {"hh": {"members": ["head", "spouse", "child1", "child2"], "state_code": {"2024": "GA"}}}}
+            """)!.AsObject();
+        var times = new List<double>();
+        for (var i = 0; i < 1200; i++)
+        {
+            var input = (JsonObject)household.DeepClone();
+            var clock = Stopwatch.StartNew();
+            HouseholdCalculator.CalculateAll(model, input, Period, null);
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        var measured = times.Skip(200).Order().ToList();
+        Console.WriteLine($"One household, all {model.Variables.Count} variables: p50 {measured[measured.Count / 2]:F3} ms, p95 {measured[(int)(measured.Count * 0.95)]:F3} ms (target p50 ≤ 2 ms)");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
