@@ -51,6 +51,8 @@ public static class EngineEconomy
                 args_serial = args.Contains("--serial");
                 Baseline();
                 Profile(model, population, period);
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+                Profile(model, population, period);
             }
 
             HouseholdLatency(model, period);
