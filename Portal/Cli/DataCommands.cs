@@ -65,7 +65,7 @@ public static class DataCommands
         {
             if (!DataReleaseRules.TryParseReference(parse.GetValue(reference), out var country, out var version))
             {
-                throw new CliException("--release must look like us@2024.1.0.");
+                return Task.FromResult(Usage("--release must look like us@2024.1.0."));
             }
 
             return PortalCli.WithServicesAsync(async services =>
@@ -113,12 +113,27 @@ public static class DataCommands
             var path = parse.GetValue(file)!;
             if (!path.Exists)
             {
-                throw new CliException($"{path.FullName} does not exist.");
+                return Usage($"{path.FullName} does not exist.");
             }
 
-            Portal.Core.Microdata.H5Tree.Print(path.FullName, Console.Out);
+            try
+            {
+                Portal.Core.Microdata.H5Tree.Print(path.FullName, Console.Out);
+            }
+            catch (Portal.Core.Hdf5.Hdf5FormatException e)
+            {
+                return Usage($"{path.FullName}: {e.Message}");
+            }
+
             return 0;
         });
         return command;
+    }
+
+    // System.CommandLine reports exceptions thrown inside an action as crashes; usage errors are one line instead.
+    private static int Usage(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return 1;
     }
 }

@@ -68,8 +68,17 @@ public sealed class RegisterDataReleaseHandler(PortalDbContext db, IArtifactStor
         };
         db.DataReleases.Add(release);
         AuditLog.Record(db, actor, now, "data_release.registered", $"{release.Country}@{release.Version}", $"revision {revision}");
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent registration of the same version won the unique index.
+            return Problem.Conflict($"{manifest.Country}@{manifest.Version} was registered concurrently; fetch it and compare its revision with {revision}.");
+        }
+
         return DataReleaseMapping.Detail(release);
     }
 }
