@@ -58,9 +58,9 @@ public sealed class UsFederalKernel
     }
 
     /// <summary>Fills income tax before credits and the CTC per tax unit (one per household here).</summary>
-    public void Run(UsPopulation pop, double[] taxBeforeCredits, double[] ctc)
+    public void Run(UsPopulation pop, double[] taxBeforeCredits, double[] ctc, bool parallel = true)
     {
-        var chunks = Environment.ProcessorCount * 4;
+        var chunks = parallel ? Environment.ProcessorCount * 4 : 1;
         System.Threading.Tasks.Parallel.For(0, chunks, chunk =>
         {
             var from = (int)((long)pop.Households * chunk / chunks);

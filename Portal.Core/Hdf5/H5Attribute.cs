@@ -11,8 +11,9 @@ public sealed class H5Attribute
     private readonly byte[] _raw;
     private object? _value;
 
-    internal H5Attribute(string name, H5DataType type, long[] shape, bool isNull, byte[] raw)
+    internal H5Attribute(string name, H5DataType type, long[] shape, bool isNull, byte[] raw, object? decoded = null)
     {
+        _value = decoded;
         Name = name;
         DataType = type;
         Shape = shape;

@@ -26,11 +26,14 @@ public sealed record H5DataType(H5TypeKind Kind, int Size, bool Signed, bool Big
     /// <summary>String padding: 0 = null-terminated, 1 = null-padded, 2 = space-padded.</summary>
     public int Padding { get; init; } = 1;
 
+    /// <summary>Variable-length strings (read-only support): elements point into the global heap.</summary>
+    public bool VariableLength { get; init; }
+
     public override string ToString() => Kind switch
     {
         H5TypeKind.Integer => $"{(Signed ? "int" : "uint")}{Size * 8}{(BigEndian ? "be" : "")}",
         H5TypeKind.Float => $"float{Size * 8}{(BigEndian ? "be" : "")}",
-        H5TypeKind.String => $"string[{Size}]{(Utf8 ? " utf8" : "")}",
+        H5TypeKind.String => $"string[{(VariableLength ? "variable" : Size)}]{(Utf8 ? " utf8" : "")}",
         _ => $"class{TypeClass}[{Size}]",
     };
 

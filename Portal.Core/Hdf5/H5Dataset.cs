@@ -133,7 +133,9 @@ public sealed class H5Dataset
             throw new Hdf5FormatException($"dataset '{Path}' claims {Length} strings, too many to read at once", _address);
         var raw = Allocate<byte>(Length * DataType.Size, Length * DataType.Size);
         ReadRaw(0, Length, raw);
-        return H5Guard.Run(_address, () => H5Convert.Strings(raw, DataType, Length));
+        return H5Guard.Run(_address, () => DataType.VariableLength
+            ? H5GlobalHeap.Strings(_file.Context, raw, DataType, Length)
+            : H5Convert.Strings(raw, DataType, Length));
     }
 
     public override string ToString() => $"{Path} {DataType} [{string.Join(",", Shape)}]";

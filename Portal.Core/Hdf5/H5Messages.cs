@@ -94,6 +94,15 @@ internal static class H5Messages
             case 3:
                 return new H5DataType(H5TypeKind.String, s, false, Utf8: (b0 >> 4) == 1, TypeClass: 3)
                 { Padding = b0 & 0x0F };
+            case 9 when (b0 & 0x0F) == 1:
+                {
+                    // Variable-length string: bits 4-7 padding, next byte's low nibble the character set.
+                    c.Position -= 6;
+                    var b1 = c.U8();
+                    c.Skip(5);
+                    return new H5DataType(H5TypeKind.String, s, false, Utf8: (b1 & 0x0F) == 1, TypeClass: 9)
+                    { Padding = b0 >> 4, VariableLength = true };
+                }
             default:
                 return new H5DataType(H5TypeKind.Other, s, false, TypeClass: cls);
         }
@@ -294,6 +303,13 @@ internal static class H5Messages
         if (version == 1) c.AlignTo(8, start);
         var bytes = checked(space.ElementCount * type.Size);
         if (bytes > c.Remaining) throw c.Error($"attribute '{name}' data ({bytes} bytes) overruns its message");
-        return new H5Attribute(name, type, space.Dims, space.IsNull, c.ByteArray((int)bytes));
+        var raw = c.ByteArray((int)bytes);
+        object? decoded = null;
+        if (type.VariableLength)
+        {
+            var strings = H5GlobalHeap.Strings(ctx, raw, type, space.ElementCount);
+            decoded = space.Dims.Length == 0 && strings.Length == 1 ? strings[0] : strings;
+        }
+        return new H5Attribute(name, type, space.Dims, space.IsNull, raw, decoded);
     }
 }

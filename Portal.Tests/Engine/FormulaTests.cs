@@ -113,7 +113,9 @@ public sealed class FormulaTests
             Var("youngest_adult", "tax_unit", "float", "min(members.age, age >= 18)") +
             Var("avg", "tax_unit", "float", "mean(members.age)") +
             Var("pos", "person", "int", "position(tax_unit, age >= 18)") +
-            Var("my_unit_total", "person", "float", "tax_unit.s"));
+            Var("my_unit_total", "person", "float", "tax_unit.s") +
+            Var("north_income", "tax_unit", "float", "sum(members.employment_income, members.household.region == 'NORTH')") +
+            Var("hh_total_of_units", "household", "float", "sum(members.tax_unit.s * is_head)"));
         // Tax unit 0: ages 40, 10, 70; unit 1: age 5 only; unit 2: age 30.
         var population = EnginePackages.People(model, [40, 10, 70, 5, 30], [1000, 0, 200000, 0, 500], taxUnits: [0, 0, 0, 1, 2]);
         var sim = new Simulation(model, population, 2024);
@@ -131,6 +133,8 @@ public sealed class FormulaTests
         Assert.Equal([0, 1, 1, 0, 0], sim.Calculate("pos"));
         Assert.Equal([1, 0, 0, 0, 1], sim.Calculate("is_head"));
         Assert.Equal([201000, 201000, 201000, 0, 500], sim.Calculate("my_unit_total"));
+        Assert.Equal([201000, 0, 500], sim.Calculate("north_income"));
+        Assert.Equal([201500], sim.Calculate("hh_total_of_units"));
     }
 
     [Fact]

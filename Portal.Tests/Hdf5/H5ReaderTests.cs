@@ -222,6 +222,21 @@ public sealed class H5ReaderTests : IDisposable
     }
 
     [Fact]
+    public void Reads_variable_length_strings_from_h5import()
+    {
+        File.WriteAllText(_dir.File("lines.txt"), "hello world\nsecond line\nγειά\n");
+        File.WriteAllText(_dir.File("lines.cfg"), "PATH /text/lines\nINPUT-CLASS STR\n");
+        var output = _dir.File("vlen.h5");
+        H5Tools.Run("h5import", _dir.File("lines.txt"), "-c", _dir.File("lines.cfg"), "-o", output);
+        using var file = H5File.Open(output);
+        var lines = file.Root.GetDataset("/text/lines");
+        Assert.True(lines.DataType.VariableLength);
+        Assert.Equal(H5TypeKind.String, lines.DataType.Kind);
+        Assert.Equal(["hello world", "second line", "γειά"], lines.ReadStrings());
+        Assert.Throws<InvalidOperationException>(() => lines.Read<double>());
+    }
+
+    [Fact]
     public void Reads_objects_copied_by_h5copy()
     {
         var output = _dir.File("copied.h5");

@@ -93,8 +93,11 @@ public sealed class H5FuzzTests : IDisposable
             CHUNKED-DIMENSION-SIZES 3
             MAXIMUM-DIMENSIONS -1
             """);
+        File.WriteAllText(_dir.File("lines.txt"), "alpha\nbeta\ngamma\n");
+        File.WriteAllText(_dir.File("lines.cfg"), "PATH /v\nINPUT-CLASS STR\n");
         var imported = _dir.File("unlimited.h5");
-        H5Tools.Run("h5import", _dir.File("seq.txt"), "-c", _dir.File("u.cfg"), _dir.File("seq.txt"), "-c", _dir.File("e.cfg"), "-o", imported);
+        H5Tools.Run("h5import", _dir.File("seq.txt"), "-c", _dir.File("u.cfg"), _dir.File("seq.txt"), "-c", _dir.File("e.cfg"),
+            _dir.File("lines.txt"), "-c", _dir.File("lines.cfg"), "-o", imported);
         var unlimited = _dir.File("unlimited-latest.h5");
         H5Tools.Run("h5repack", "--latest", "-l", "/u:CHUNK=3x4", "-l", "/e:CHUNK=3", "-f", "/e:GZIP=1", imported, unlimited);
         return [File.ReadAllBytes(plain), File.ReadAllBytes(latest), File.ReadAllBytes(unlimited)];

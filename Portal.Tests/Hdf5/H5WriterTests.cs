@@ -156,6 +156,24 @@ public sealed class H5WriterTests : IDisposable
     }
 
     [Fact]
+    public void Thousands_of_chunks_and_groups_need_three_level_btrees_that_libhdf5_follows()
+    {
+        // 64 children per chunk B-tree node: 5 000 chunks need three levels; 5 000 groups need 625 symbol nodes.
+        var file = Write(w =>
+        {
+            w.WriteDataset<int>("/c", Enumerable.Range(0, 10_000).ToArray(), H5Layout.Chunked(2));
+            w.WriteDataset<int>("/m", Enumerable.Range(0, 30_000).ToArray(), [10_000, 3], H5Layout.Chunked(3, 1));
+            for (var i = 0; i < 5000; i++) w.CreateGroup($"/g/sub{i}");
+        });
+        Assert.Contains("(9990): 9990, 9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999", H5Tools.Run("h5dump", "-d", "/c", "-s", "9990", "-c", "10", file));
+        Assert.Contains("(9999,0): 29997, 29998, 29999", H5Tools.Run("h5dump", "-d", "/m", "-s", "9999,0", "-c", "1,3", file));
+        Assert.Equal(5000, H5Tools.Run("h5ls", file + "/g").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        using var read = H5File.Open(file);
+        Assert.Equal(Enumerable.Range(0, 30_000), read.Root.GetDataset("m").Read<int>());
+        Assert.Equal(5000, read.Root.GetGroup("g").Groups.Count);
+    }
+
+    [Fact]
     public void Empty_datasets_are_valid()
     {
         var file = Write(w =>

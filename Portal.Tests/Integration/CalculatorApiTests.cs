@@ -175,7 +175,8 @@ public sealed class CalculatorApiTests(PortalFactory factory) : IClassFixture<Po
 
         Assert.Equal("1.1.0", diff.GetProperty("to").GetProperty("version").GetString());
         var taxable = diff.GetProperty("variables").EnumerateArray().Single(v => v.GetProperty("name").GetString() == "taxable_income");
-        Assert.Equal("changed", taxable.GetProperty("change").GetString());
+        Assert.Equal("changed", taxable.GetProperty("kind").GetString());
+        Assert.Equal("formula", taxable.GetProperty("changes")[0].GetProperty("field").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         Assert.Equal("Choose the release to compare to.", (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("to")[0].GetString());
     }

@@ -1,4 +1,5 @@
 using Portal.Core.Common;
+using Portal.Core.Engine;
 using Portal.Core.Features.Models;
 
 namespace Portal.Tests.Models;
@@ -13,19 +14,18 @@ public sealed class CompareReleasesTests
     {
         var diff = Handler.Handle(new CompareReleasesRequest("us", "1.0.0", "1.1.0")).Value!;
 
-        var deduction = diff.Parameters.Single(p => p.Path == "gov.irs.deductions.standard.SINGLE");
-        Assert.Equal(DiffKind.Changed, deduction.Change);
-        Assert.Equal(["values", "reference"], deduction.Fields); // 1.1.0 cites Rev. Proc. 2024-40 and P.L. 119-21 too
-        Assert.Equal("2024-01-01: USD 14,600", deduction.Before);
-        Assert.Equal("2024-01-01: USD 14,600\n2025-01-01: USD 15,750", deduction.After);
+        Assert.Equal("1.0.0", diff.From.Version);
+        var deduction = diff.Parameters.Single(p => p.Name == "gov.irs.deductions.standard.SINGLE");
+        Assert.Equal(DiffKind.Changed, deduction.Kind);
+        Assert.Contains(new FieldChange("values.2025-01-01", null, "15750"), deduction.Changes);
 
         var senior = diff.Variables.Single(v => v.Name == "senior_deduction");
-        Assert.Equal(DiffKind.Added, senior.Change);
-        Assert.Null(senior.FormulaBefore);
+        Assert.Equal(DiffKind.Added, senior.Kind);
         var taxable = diff.Variables.Single(v => v.Name == "taxable_income");
-        Assert.Equal(["formula"], taxable.Fields);
-        Assert.Contains("senior_deduction", taxable.FormulaAfter, StringComparison.Ordinal);
-        Assert.DoesNotContain("senior_deduction", taxable.FormulaBefore, StringComparison.Ordinal);
+        var formula = Assert.Single(taxable.Changes);
+        Assert.Equal("formula", formula.Field);
+        Assert.Contains("senior_deduction", formula.To, StringComparison.Ordinal);
+        Assert.DoesNotContain("senior_deduction", formula.From, StringComparison.Ordinal);
         Assert.DoesNotContain(diff.Variables, v => v.Name == "age");
     }
 

@@ -31,7 +31,9 @@ public static class PortalCli
         };
         try
         {
-            return await root.Parse(args).InvokeAsync();
+            // Our own handlers below print one readable line; System.CommandLine's default handler
+            // would print a stack trace for an operator mistake.
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (CliException e)
         {

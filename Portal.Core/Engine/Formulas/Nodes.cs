@@ -526,20 +526,18 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
         var persons = population.PersonCount;
         var map = population.Map(population.Model.Person.Key, group);
         var groups = population.Count(group);
-        var pool = ArrayPool<double>.Shared;
         double[]? values = null, keep = null;
+        bool rentedValues = false, rentedKeep = false;
         try
         {
             if (value is not null && !state.IsConst[value.Id])
             {
-                values = pool.Rent(persons);
-                Kernel.EvaluateInto(value, state, persons, values);
+                values = Kernel.Materialize(value, state, persons, out rentedValues);
             }
 
             if (filter is not null && !state.IsConst[filter.Id])
             {
-                keep = pool.Rent(persons);
-                Kernel.EvaluateInto(filter, state, persons, keep);
+                keep = Kernel.Materialize(filter, state, persons, out rentedKeep);
             }
 
             var constValue = value is null ? 1 : state.IsConst[value.Id] ? state.Const[value.Id] : 0;
@@ -548,14 +546,14 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
         }
         finally
         {
-            if (values is not null)
+            if (rentedValues)
             {
-                pool.Return(values);
+                ArrayPool<double>.Shared.Return(values!);
             }
 
-            if (keep is not null)
+            if (rentedKeep)
             {
-                pool.Return(keep);
+                ArrayPool<double>.Shared.Return(keep!);
             }
         }
     }
@@ -683,15 +681,10 @@ internal sealed class PositionNode(string group, Node condition) : Node(FType.In
         var map = population.Map(population.Model.Person.Key, group);
         var counters = new double[population.Count(group)];
         var result = ColumnMemory.Uninitialized(persons);
-        var pool = ArrayPool<double>.Shared;
-        var keep = state.IsConst[condition.Id] ? null : pool.Rent(persons);
+        var rented = false;
+        var keep = state.IsConst[condition.Id] ? null : Kernel.Materialize(condition, state, persons, out rented);
         try
         {
-            if (keep is not null)
-            {
-                Kernel.EvaluateInto(condition, state, persons, keep);
-            }
-
             var constKeep = state.IsConst[condition.Id] && state.Const[condition.Id] != 0;
             for (var p = 0; p < persons; p++)
             {
@@ -705,9 +698,9 @@ internal sealed class PositionNode(string group, Node condition) : Node(FType.In
         }
         finally
         {
-            if (keep is not null)
+            if (rented)
             {
-                pool.Return(keep);
+                ArrayPool<double>.Shared.Return(keep!);
             }
         }
 
@@ -770,6 +763,21 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
         }
 
         return output;
+    }
+
+    /// <summary>A node's values over all rows: a variable's own column when it is one, else a pooled array (rented = true).</summary>
+    public static double[] Materialize(Node node, EvalState state, int rows, out bool rented)
+    {
+        if (node is VariableNode)
+        {
+            rented = false;
+            return state.Columns[node.Id]!;
+        }
+
+        rented = true;
+        var array = ArrayPool<double>.Shared.Rent(rows);
+        EvaluateInto(node, state, rows, array);
+        return array;
     }
 
     /// <summary>Evaluates <paramref name="node"/> over <paramref name="rows"/> rows into <paramref name="destination"/>.</summary>
