@@ -11,10 +11,16 @@
     return;
   }
   var data = JSON.parse(source.textContent);
+  // Bin starts arrive as invariant numbers; show them compactly in the reader's locale (26K, 1.2M).
+  var compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumSignificantDigits: 3 });
+  var labels = data.labels.map(function (label) {
+    var value = Number(label);
+    return isNaN(value) ? label : compact.format(value);
+  });
   new Chart(canvas, {
     type: 'bar',
     data: {
-      labels: data.labels,
+      labels: labels,
       datasets: [{ label: data.label + ' (non-zero values)', data: data.counts, borderWidth: 0, barPercentage: 1, categoryPercentage: 1 }]
     },
     options: {
