@@ -1,3 +1,4 @@
+using Portal.Tests.Infrastructure;
 using System.Text.RegularExpressions;
 
 namespace Portal.Tests.Unit;
@@ -12,7 +13,7 @@ public sealed partial class ContentSecurityPolicySourceTests
     [Fact]
     public void No_component_uses_inline_styles_or_inline_scripts()
     {
-        var components = Path.Combine(RepositoryRoot(), "Portal", "Components");
+        var components = Path.Combine(RepositoryLayout.Root, "Portal", "Components");
         var offenders = Directory.EnumerateFiles(components, "*.razor", SearchOption.AllDirectories)
             .SelectMany(file => File.ReadLines(file).Select((line, index) => (file, line, number: index + 1)))
             .Where(l => StyleAttribute().IsMatch(l.line) || InlineScript().IsMatch(l.line))
@@ -38,14 +39,4 @@ public sealed partial class ContentSecurityPolicySourceTests
     [GeneratedRegex(@"<script(?![^>]*(\bsrc\s*=|application/json))[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InlineScript();
 
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Portal.sln not found above the test output.");
-    }
 }

@@ -1,3 +1,4 @@
+using Portal.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Portal.Core;
 using Portal.Core.Jobs;
@@ -9,7 +10,7 @@ namespace Portal.Tests.Unit;
 public sealed class ExampleSettingsTests
 {
     private static readonly IConfigurationRoot Example = new ConfigurationBuilder()
-        .AddJsonFile(Path.Combine(RepositoryRoot(), "appsettings.example.json"), optional: false)
+        .AddJsonFile(Path.Combine(RepositoryLayout.Root, "appsettings.example.json"), optional: false)
         .Build();
 
     [Fact]
@@ -40,7 +41,7 @@ public sealed class ExampleSettingsTests
     [Fact]
     public void The_shipped_appsettings_agree_with_the_example()
     {
-        var shipped = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryRoot(), "Portal", "appsettings.json")).Build();
+        var shipped = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryLayout.Root, "Portal", "appsettings.json")).Build();
         foreach (var (key, value) in shipped.AsEnumerable().Where(kv => kv.Value is not null))
         {
             Assert.Equal(value, Example[key]);
@@ -53,16 +54,5 @@ public sealed class ExampleSettingsTests
         {
             Assert.Equal(property.GetValue(expected), property.GetValue(actual));
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Portal.sln not found above the test output.");
     }
 }
