@@ -38,5 +38,4 @@ public sealed partial class ContentSecurityPolicySourceTests
     // A <script> element with neither src nor a JSON data type: its body would be inline code.
     [GeneratedRegex(@"<script(?![^>]*(\bsrc\s*=|application/json))[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InlineScript();
-
 }
