@@ -6,6 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // us-economy (the targets: economy run, hand kernel ratio, household latency); us-economy-basic
 // is the US package's own economy-only timing with wall and CPU time per run.
 if (args.FirstOrDefault() == "us-economy") { Portal.Bench.UsKernel.Run(args[1..]); return; }
+if (args.FirstOrDefault() == "us-chain") { Portal.Bench.UsChain.Run(args[1..]); return; }
 if (args.FirstOrDefault() == "us-economy-basic") { Portal.Bench.UsEconomy.Run(args[1..]); return; }
 if (args.FirstOrDefault() == "data-generate") { Portal.Bench.DataGenerate.Run(args); return; }
 
