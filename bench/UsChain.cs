@@ -24,6 +24,7 @@ public static class UsChain
         var lastGcs = GC.CollectionCount(2);
         for (var r = 0; r < rounds; r++)
         {
+            var allocated = GC.GetTotalAllocatedBytes();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var simulation = new Simulation(model, population, 2024) { Parallel = !args.Contains("--one-core") };
@@ -31,7 +32,7 @@ public static class UsChain
             simulation.Calculate("ctc");
             var faults = MinorFaults();
             var gcs = GC.CollectionCount(2);
-            Console.WriteLine($"{clock.Elapsed.TotalMilliseconds:F0} ms wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds:F0} ms CPU, {faults - lastFaults} page faults, {gcs - lastGcs} gen2 GCs");
+            Console.WriteLine($"{clock.Elapsed.TotalMilliseconds:F0} ms wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds:F0} ms CPU, {faults - lastFaults} page faults, {gcs - lastGcs} gen2 GCs, {(GC.GetTotalAllocatedBytes() - allocated) / 1e6:F0} MB allocated");
             lastFaults = faults;
             lastGcs = gcs;
         }

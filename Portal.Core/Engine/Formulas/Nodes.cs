@@ -64,9 +64,56 @@ internal sealed class EvalState(Simulation simulation, int nodeCount)
     public readonly int[]?[] Maps = new int[]?[nodeCount];
     public readonly object?[] Tables = new object?[nodeCount];
     private Worker? constWorker;
+    private List<double[]>? rented;
 
     /// <summary>Evaluates constant subtrees on one row.</summary>
     public Worker ConstWorker => constWorker ??= new Worker(IsConst.Length, 0, 1);
+
+    /// <summary>The node (an aggregation or position at the formula's root) that writes straight into the kernel's output.</summary>
+    public int TargetId { get; set; } = -1;
+
+    public double[]? Target { get; set; }
+
+    /// <summary>
+    /// A whole-column buffer for node <paramref name="id"/>: the kernel's output when the node is the
+    /// formula's result, else pooled until the evaluation ends. Fresh columns cost page faults on every
+    /// run; intermediate ones (aggregations, positions, counters) were half of the federal chain's.
+    /// </summary>
+    public double[] Column(int id, int length, bool zeroed)
+    {
+        double[] array;
+        if (id >= 0 && id == TargetId)
+        {
+            array = Target!;
+        }
+        else
+        {
+            array = ArrayPool<double>.Shared.Rent(length);
+            (rented ??= []).Add(array);
+        }
+
+        if (zeroed)
+        {
+            Array.Clear(array, 0, length);
+        }
+
+        return array;
+    }
+
+    public void ReturnColumns()
+    {
+        if (rented is null)
+        {
+            return;
+        }
+
+        foreach (var array in rented)
+        {
+            ArrayPool<double>.Shared.Return(array);
+        }
+
+        rented = null;
+    }
 }
 
 /// <summary>Scratch buffers of one thread evaluating chunks.</summary>
@@ -686,7 +733,7 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
 
             var constValue = value is null ? 1 : state.IsConst[value.Id] ? state.Const[value.Id] : 0;
             var constKeep = filter is null || (state.IsConst[filter.Id] && state.Const[filter.Id] != 0);
-            state.Columns[Id] = Reduce(persons, groups, map, values, constValue, keep, constKeep);
+            state.Columns[Id] = Reduce(state.Column(Id, groups, zeroed: true), persons, groups, map, values, constValue, keep, constKeep);
         }
         finally
         {
@@ -703,9 +750,8 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double[] Reduce(int persons, int groups, int[] map, double[]? values, double constValue, double[]? keep, bool constKeep)
+    private double[] Reduce(double[] result, int persons, int groups, int[] map, double[]? values, double constValue, double[]? keep, bool constKeep)
     {
-        var result = ColumnMemory.Zeroed(groups);
         if (keep is null && !constKeep)
         {
             // A constant false filter selects nobody.
@@ -823,8 +869,8 @@ internal sealed class PositionNode(string group, Node condition) : Node(FType.In
         var population = state.Simulation.Population;
         var persons = population.PersonCount;
         var map = population.Map(population.Model.Person.Key, group);
-        var counters = new double[population.Count(group)];
-        var result = ColumnMemory.Uninitialized(persons);
+        var counters = state.Column(-1, population.Count(group), zeroed: true);
+        var result = state.Column(Id, persons, zeroed: false);
         var rented = false;
         var keep = state.IsConst[condition.Id] ? null : Kernel.Materialize(condition, state, persons, out rented);
         try
@@ -876,15 +922,44 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
     public double[] Run(Simulation simulation)
     {
         var state = new EvalState(simulation, NodeCount);
+        var rows = simulation.Population.Count(Variable.Entity);
+        var output = ColumnMemory.Uninitialized(rows);
+        if (Locals.Length == 0 && Result is AggregateNode or PositionNode)
+        {
+            state.TargetId = Result.Id;
+            state.Target = output;
+        }
+
+        try
+        {
+            Evaluate(state, rows, output);
+        }
+        finally
+        {
+            state.ReturnColumns();
+        }
+
+        if (Variable.ValueType == VariableValueType.Bool && Result.Type.Kind != TypeKind.Bool)
+        {
+            throw new InvalidOperationException("type checker let a non-bool result through");
+        }
+
+        return output;
+    }
+
+    private void Evaluate(EvalState state, int rows, double[] output)
+    {
         foreach (var local in Locals)
         {
             local.Prepare(state);
         }
 
         Result.Prepare(state);
-        var rows = simulation.Population.Count(Variable.Entity);
-        var output = ColumnMemory.Uninitialized(rows);
-        if (state.IsConst[Result.Id] && Locals.Length == 0)
+        if (state.TargetId >= 0)
+        {
+            // The root aggregation or position wrote the output itself.
+        }
+        else if (state.IsConst[Result.Id] && Locals.Length == 0)
         {
             Array.Fill(output, state.Const[Result.Id]);
         }
@@ -900,13 +975,6 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
                 Result.Eval(state, worker, start, length).Span(length).CopyTo(output.AsSpan(start, length));
             });
         }
-
-        if (Variable.ValueType == VariableValueType.Bool && Result.Type.Kind != TypeKind.Bool)
-        {
-            throw new InvalidOperationException("type checker let a non-bool result through");
-        }
-
-        return output;
     }
 
     /// <summary>A node's values over all rows: a variable's own column when it is one, else a pooled array (rented = true).</summary>
