@@ -211,6 +211,35 @@ internal abstract class Node(FType type)
     }
 
     protected abstract Seg EvalCore(EvalState state, Worker worker, int start, int length);
+
+    /// <summary>The chunk's values written into <paramref name="destination"/> (the kernel's output), without a scratch copy where the node supports it.</summary>
+    public void EvalInto(EvalState state, Worker worker, int start, int length, Span<double> destination)
+    {
+        if (state.IsConst[Id])
+        {
+            destination.Fill(state.Const[Id]);
+        }
+        else if (ComputesInto)
+        {
+            ComputeInto(state, worker, start, length, destination);
+        }
+        else
+        {
+            EvalCore(state, worker, start, length).Span(length).CopyTo(destination);
+        }
+    }
+
+    protected virtual bool ComputesInto => false;
+
+    protected virtual void ComputeInto(EvalState state, Worker worker, int start, int length, Span<double> d) => throw new NotSupportedException();
+
+    /// <summary>EvalCore for nodes that compute into a span: into this node's scratch buffer.</summary>
+    protected Seg ComputeIntoBuffer(EvalState state, Worker worker, int start, int length)
+    {
+        var buffer = worker.Buffer(Id);
+        ComputeInto(state, worker, start, length, buffer.AsSpan(0, length));
+        return new Seg(buffer, 0);
+    }
 }
 
 internal sealed class ConstNode(FType type, double value) : Node(type)
@@ -377,11 +406,13 @@ internal abstract class BinaryNode(FType type, Node left, Node right) : Node(typ
 internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : BinaryNode(type, left, right)
     where TOp : struct, IBinaryOp
 {
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => ComputeIntoBuffer(state, worker, start, length);
+
+    protected override bool ComputesInto => true;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
+    protected override void ComputeInto(EvalState state, Worker worker, int start, int length, Span<double> d)
     {
-        var buffer = worker.Buffer(Id);
-        var d = buffer.AsSpan(0, length);
         if (state.IsConst[Right.Id])
         {
             Apply(Left.Eval(state, worker, start, length).Span(length), state.Const[Right.Id], d);
@@ -395,8 +426,6 @@ internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : Binar
             var a = Left.Eval(state, worker, start, length).Span(length);
             Apply(a, Right.Eval(state, worker, start, length).Span(length), d);
         }
-
-        return new Seg(buffer, 0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -470,12 +499,14 @@ internal sealed class UnaryNode<TOp>(FType type, Node operand) : Node(type)
 
     public override IEnumerable<Node> Children => [Operand];
 
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => ComputeIntoBuffer(state, worker, start, length);
+
+    protected override bool ComputesInto => true;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
+    protected override void ComputeInto(EvalState state, Worker worker, int start, int length, Span<double> d)
     {
         var a = Operand.Eval(state, worker, start, length).Span(length);
-        var buffer = worker.Buffer(Id);
-        var d = buffer.AsSpan(0, length);
         var i = 0;
         if (TOp.Vectorized && Vector256.IsHardwareAccelerated)
         {
@@ -491,8 +522,6 @@ internal sealed class UnaryNode<TOp>(FType type, Node operand) : Node(type)
         {
             d[i] = TOp.Apply(a[i]);
         }
-
-        return new Seg(buffer, 0);
     }
 }
 
@@ -521,14 +550,16 @@ internal sealed class WhereNode(FType type, Node condition, Node then, Node othe
 {
     public override IEnumerable<Node> Children => [condition, then, otherwise];
 
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => ComputeIntoBuffer(state, worker, start, length);
+
+    protected override bool ComputesInto => true;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
+    protected override void ComputeInto(EvalState state, Worker worker, int start, int length, Span<double> d)
     {
         var c = condition.Eval(state, worker, start, length).Span(length);
         var a = then.Eval(state, worker, start, length).Span(length);
         var b = otherwise.Eval(state, worker, start, length).Span(length);
-        var buffer = worker.Buffer(Id);
-        var d = buffer.AsSpan(0, length);
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -547,8 +578,6 @@ internal sealed class WhereNode(FType type, Node condition, Node then, Node othe
         {
             d[i] = c[i] != 0 ? a[i] : b[i];
         }
-
-        return new Seg(buffer, 0);
     }
 }
 
@@ -615,12 +644,15 @@ internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFu
 
     protected override bool IsElementwise => false;
 
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => ComputeIntoBuffer(state, worker, start, length);
+
+    protected override bool ComputesInto => true;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
+    protected override void ComputeInto(EvalState state, Worker worker, int start, int length, Span<double> buffer)
     {
         var scales = (ResolvedScale[])state.Tables[Id]!;
         var x = argument.Eval(state, worker, start, length).Span(length);
-        var buffer = worker.Buffer(Id);
         if (indexes.Length == 0 || indexes.All(i => state.IsConst[i.Id]))
         {
             var scale = scales[indexes.Length == 0 ? 0 : Kernel.ConstIndex(state, indexes, strides)];
@@ -637,8 +669,6 @@ internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFu
                 buffer[i] = scales[combo[i]].Apply(function, x[i]);
             }
         }
-
-        return new Seg(buffer, 0);
     }
 }
 
@@ -958,7 +988,7 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
                     worker.Locals[l] = Locals[l].Eval(state, worker, start, length);
                 }
 
-                Result.Eval(state, worker, start, length).Span(length).CopyTo(output.AsSpan(start, length));
+                Result.EvalInto(state, worker, start, length, output.AsSpan(start, length));
             });
         }
     }
@@ -983,7 +1013,9 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
     {
         var chunks = (rows + ChunkSize - 1) / ChunkSize;
         var localCount = state.Simulation.LocalCapacity;
-        if (chunks < 16 || !state.Simulation.Parallel)
+        // Parallel only when each thread gets enough rows to repay waking it up (a formula is a few
+        // milliseconds of work; on a busy machine a barrier per formula costs more than it saves).
+        if (chunks < 64 || !state.Simulation.Parallel)
         {
             Chunks(state, rows, chunk);
             return;
