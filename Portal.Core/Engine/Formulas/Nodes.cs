@@ -961,6 +961,7 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
 {
     public const int ChunkSize = 2048;
 
+
     public VariableDefinition Variable { get; } = variable;
 
     public Node[] Locals { get; } = locals;
@@ -1053,10 +1054,11 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
     {
         var chunks = (rows + ChunkSize - 1) / ChunkSize;
         var localCount = state.Simulation.LocalCapacity;
-        // Parallel only from ~500k rows, when each thread gets enough rows to repay waking it up: a
-        // formula is a few milliseconds of work, and measured on 2 shared cores a barrier per formula
-        // cost more CPU (spinning, waiting for a descheduled thread) than it saved in wall time.
-        if (chunks < 256 || !state.Simulation.Parallel)
+        // Parallel only when each thread gets enough work (rows × nodes) to repay waking it up: a
+        // formula over a million rows is a few milliseconds, and measured on 2 shared cores a barrier
+        // per formula cost more CPU (spinning, concurrent page faults on the fresh output, waiting for
+        // a descheduled thread) than it saved in wall time.
+        if ((long)rows * state.IsConst.Length < state.Simulation.ParallelWork || chunks < 16 || !state.Simulation.Parallel)
         {
             Chunks(state, rows, chunk);
             return;
