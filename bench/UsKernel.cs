@@ -71,6 +71,10 @@ public static class UsKernel
         Console.WriteLine($"Federal income tax chain (income_tax_before_credits + ctc), {data.Households:N0} tax units:");
         foreach (var parallel in new[] { true, false })
         {
+            // Start each group from a collected heap: the economy runs before leave hundreds of MB
+            // of garbage whose collection otherwise lands in (and was measured as) the engine's rounds.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
             var kernel = new UsFederalKernel(model, Period);
             var tax = new double[data.Households];
             var ctc = new double[data.Households];
