@@ -4,6 +4,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 if (args.FirstOrDefault() == "us-economy") { Portal.Bench.UsKernel.Run(args[1..]); return; }
+if (args.FirstOrDefault() == "us-chain") { Portal.Bench.UsChain.Run(args[1..]); return; }
 if (args.FirstOrDefault() == "data-generate") { Portal.Bench.DataGenerate.Run(args); return; }
 
 // Performance targets are checked here, not in timed unit tests; see README.md in this folder.

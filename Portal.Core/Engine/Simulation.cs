@@ -59,6 +59,9 @@ public sealed class Simulation
     /// <summary>Evaluate large columns on several threads (default true).</summary>
     public bool Parallel { get; set; } = true;
 
+    /// <summary>Rows × formula nodes below which a formula is evaluated on one thread (tests lower it to exercise the parallel path).</summary>
+    internal long ParallelWork { get; init; } = 32L << 20;
+
     internal int LocalCapacity => Model.LocalCapacity;
 
     /// <summary>A simulation of the same population and period under <paramref name="reform"/>, sharing unaffected results with this one.</summary>

@@ -138,6 +138,25 @@ public sealed class FormulaTests
     }
 
     [Fact]
+    public void Min_and_max_with_several_arguments_are_element_wise_around_and_inside_aggregations()
+    {
+        var model = EnginePackages.WithVariables(
+            Var("over", "tax_unit", "float", "max(sum(members.employment_income) - 1000, 0)") +
+            Var("capped", "tax_unit", "float", "min(sum(members.employment_income), 150000, count(members) * 100000)") +
+            Var("positive", "tax_unit", "float", "sum(max(members.employment_income - 600, 0))") +
+            Var("floor_age", "tax_unit", "float", "sum(min(members.age, 18))") +
+            Var("oldest_adult", "tax_unit", "float", "max(members.age, age >= 18)"));
+        // Tax unit 0: ages 40, 10, 70 with incomes 1000, 0, 200000; unit 1: age 5, 0; unit 2: age 30, 500.
+        var population = EnginePackages.People(model, [40, 10, 70, 5, 30], [1000, 0, 200000, 0, 500], taxUnits: [0, 0, 0, 1, 2]);
+        var sim = new Simulation(model, population, 2024);
+        Assert.Equal([200000, 0, 0], sim.Calculate("over"));
+        Assert.Equal([150000, 0, 500], sim.Calculate("capped"));
+        Assert.Equal([400 + 199400, 0, 0], sim.Calculate("positive"));
+        Assert.Equal([18 + 10 + 18, 5, 18], sim.Calculate("floor_age"));
+        Assert.Equal([70, 0, 30], sim.Calculate("oldest_adult"));
+    }
+
+    [Fact]
     public void Inputs_override_formulas_and_defaults_fill_missing_inputs()
     {
         var model = EnginePackages.Xx;
@@ -161,7 +180,7 @@ public sealed class FormulaTests
         var incomes = Enumerable.Range(0, n).Select(i => i % 80 < 18 ? 0 : (i * 7919.0) % 200000).ToArray();
         var units = Enumerable.Range(0, n).Select(i => i / 3).ToArray();
         var population = EnginePackages.People(model, ages, incomes, units, units);
-        var parallel = new Simulation(model, population, 2024).Calculate("household_net_income");
+        var parallel = new Simulation(model, population, 2024) { ParallelWork = 0 }.Calculate("household_net_income");
         var serial = new Simulation(model, population, 2024) { Parallel = false }.Calculate("household_net_income");
         Assert.Equal(serial, parallel);
         Assert.All(parallel, v => Assert.False(double.IsNaN(v)));

@@ -541,7 +541,11 @@ internal sealed class Binder
                 return Add(new WhereNode(Unify(a, b, call.At), condition, a, b));
             }
 
-            case "min" or "max" when args.Count >= 1 && (args.Count == 1 || UsesMembers(args[0].Value) || args.Any(a => a.Name == "role")):
+            // Inside an aggregation (person scope) min/max can only be element-wise; in a group formula
+            // they aggregate with one argument, a role filter, or a first argument reading members
+            // directly (not merely through a nested aggregation such as sum(members.x)).
+            case "min" or "max" when !scope.InAggregation && args.Count >= 1
+                && (args.Count == 1 || UsesMembers(args[0].Value) || args.Any(a => a.Name == "role")):
                 return BindAggregate(call, name == "min" ? AggregateKind.Min : AggregateKind.Max, scope);
             case "min" or "max":
             {
@@ -659,9 +663,14 @@ internal sealed class Binder
         IndexExpr i => UsesMembers(i.Target) || UsesMembers(i.Index),
         UnaryExpr u => UsesMembers(u.Operand),
         BinaryExpr b => UsesMembers(b.Left) || UsesMembers(b.Right),
-        CallExpr c => UsesMembers(c.Callee) || c.Arguments.Any(a => UsesMembers(a.Value)),
+        CallExpr c => !IsAggregationCall(c) && (UsesMembers(c.Callee) || c.Arguments.Any(a => UsesMembers(a.Value))),
         _ => false,
     };
+
+    /// <summary>A call that aggregates members itself: its own <c>members</c> do not make the enclosing min/max an aggregation.</summary>
+    private static bool IsAggregationCall(CallExpr call) => call.Callee is NameExpr { Name: var name }
+        && (name is "sum" or "count" or "any" or "all" or "mean"
+            || (name is "min" or "max" && (call.Arguments.Count == 1 || call.Arguments.Any(a => a.Name == "role"))));
 
     private Node BindAggregate(CallExpr call, AggregateKind kind, Scope scope)
     {
