@@ -558,6 +558,13 @@ internal sealed class WhereNode(FType type, Node condition, Node then, Node othe
     protected override void ComputeInto(EvalState state, Worker worker, int start, int length, Span<double> d)
     {
         var c = condition.Eval(state, worker, start, length).Span(length);
+        if (state.IsConst[then.Id] || state.IsConst[otherwise.Id])
+        {
+            // A constant branch (e.g. where(x >= limit, tax, 0)) is broadcast, not filled per chunk.
+            SelectConst(state, worker, start, length, c, d);
+            return;
+        }
+
         var a = then.Eval(state, worker, start, length).Span(length);
         var b = otherwise.Eval(state, worker, start, length).Span(length);
         var i = 0;
@@ -577,6 +584,38 @@ internal sealed class WhereNode(FType type, Node condition, Node then, Node othe
         for (; i < length; i++)
         {
             d[i] = c[i] != 0 ? a[i] : b[i];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SelectConst(EvalState state, Worker worker, int start, int length, ReadOnlySpan<double> c, Span<double> d)
+    {
+        var constA = state.IsConst[then.Id];
+        var constB = state.IsConst[otherwise.Id];
+        var ca = constA ? state.Const[then.Id] : 0;
+        var cb = constB ? state.Const[otherwise.Id] : 0;
+        var a = constA ? default : then.Eval(state, worker, start, length).Span(length);
+        var b = constB ? default : otherwise.Eval(state, worker, start, length).Span(length);
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var rc = ref MemoryMarshal.GetReference(c);
+            ref var ra = ref MemoryMarshal.GetReference(a);
+            ref var rb = ref MemoryMarshal.GetReference(b);
+            ref var rd = ref MemoryMarshal.GetReference(d);
+            var va = Vector256.Create(ca);
+            var vb = Vector256.Create(cb);
+            for (; i <= length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var x = constA ? va : Vector256.LoadUnsafe(ref ra, (nuint)i);
+                var y = constB ? vb : Vector256.LoadUnsafe(ref rb, (nuint)i);
+                Vector256.ConditionalSelect(Simd.NonZero(Vector256.LoadUnsafe(ref rc, (nuint)i)), x, y).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            d[i] = c[i] != 0 ? (constA ? ca : a[i]) : (constB ? cb : b[i]);
         }
     }
 }
@@ -613,14 +652,27 @@ internal sealed class ParamNode(FType type, int slot, Node[] indexes, int[] stri
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
     {
         var table = (double[])state.Tables[Id]!;
-        var buffer = worker.Buffer(Id);
+        var buffer = worker.Buffer(Id).AsSpan(0, length);
+        if (indexes.Length == 1)
+        {
+            // One enum index (the common case, e.g. a value per filing status): gather straight from
+            // the index column, without building a combination index first.
+            var e = indexes[0].Eval(state, worker, start, length).Span(length);
+            for (var i = 0; i < buffer.Length; i++)
+            {
+                buffer[i] = table[(int)e[i]];
+            }
+
+            return new Seg(worker.Buffer(Id), 0);
+        }
+
         var combo = Kernel.ComboIndex(state, worker, indexes, strides, start, length, Id);
-        for (var i = 0; i < length; i++)
+        for (var i = 0; i < buffer.Length; i++)
         {
             buffer[i] = table[combo[i]];
         }
 
-        return new Seg(buffer, 0);
+        return new Seg(worker.Buffer(Id), 0);
     }
 }
 
@@ -639,7 +691,10 @@ internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFu
     public override void Prepare(EvalState state)
     {
         base.Prepare(state);
-        state.Tables[Id] = state.Simulation.ScaleTable(Slot);
+        var scales = state.Simulation.ScaleTable(Slot);
+        // A scale selected by constant indexes (or none) is resolved once here, not per chunk.
+        var constant = indexes.Length == 0 || Array.TrueForAll(indexes, i => state.IsConst[i.Id]);
+        state.Tables[Id] = constant ? scales[indexes.Length == 0 ? 0 : Kernel.ConstIndex(state, indexes, strides)] : scales;
     }
 
     protected override bool IsElementwise => false;
@@ -651,18 +706,26 @@ internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFu
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void ComputeInto(EvalState state, Worker worker, int start, int length, Span<double> buffer)
     {
-        var scales = (ResolvedScale[])state.Tables[Id]!;
         var x = argument.Eval(state, worker, start, length).Span(length);
-        if (indexes.Length == 0 || indexes.All(i => state.IsConst[i.Id]))
+        if (state.Tables[Id] is ResolvedScale scale)
         {
-            var scale = scales[indexes.Length == 0 ? 0 : Kernel.ConstIndex(state, indexes, strides)];
             for (var i = 0; i < length; i++)
             {
                 buffer[i] = scale.Apply(function, x[i]);
             }
         }
+        else if (indexes.Length == 1)
+        {
+            var scales = (ResolvedScale[])state.Tables[Id]!;
+            var e = indexes[0].Eval(state, worker, start, length).Span(length);
+            for (var i = 0; i < length; i++)
+            {
+                buffer[i] = scales[(int)e[i]].Apply(function, x[i]);
+            }
+        }
         else
         {
+            var scales = (ResolvedScale[])state.Tables[Id]!;
             var combo = Kernel.ComboIndex(state, worker, indexes, strides, start, length, Id);
             for (var i = 0; i < length; i++)
             {
