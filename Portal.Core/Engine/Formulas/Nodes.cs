@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -88,7 +87,7 @@ internal sealed class EvalState(Simulation simulation, int nodeCount)
         }
         else
         {
-            array = ArrayPool<double>.Shared.Rent(length);
+            array = ColumnMemory.Rent(length);
             (rented ??= []).Add(array);
         }
 
@@ -109,7 +108,7 @@ internal sealed class EvalState(Simulation simulation, int nodeCount)
 
         foreach (var array in rented)
         {
-            ArrayPool<double>.Shared.Return(array);
+            ColumnMemory.Return(array);
         }
 
         rented = null;
