@@ -124,7 +124,7 @@ public sealed class CalculatorApiTests(PortalFactory factory) : IClassFixture<Po
     public async Task Model_version_pins_an_older_release()
     {
         var client = await factory.ApiClientForNewUserAsync("Analyst");
-        var oldest = Catalog.Releases("us").OrderBy(m => m.Version, Portal.Core.Features.Models.SemVerComparer.Instance).First();
+        var oldest = Catalog.Releases("us").OrderBy(m => m.Version, Portal.Core.Engine.SemverComparer.Instance).First();
 
         var body = await (await client.PostAsJsonAsync("/us/calculate", new { household = UsSingle(50_000), model_version = oldest.Version })).Content.ReadFromJsonAsync<JsonElement>();
 

@@ -72,7 +72,7 @@ public sealed class ModelPagesTests(PortalFactory factory) : IClassFixture<Porta
     {
         var browser = await BrowserAsync();
         var versions = factory.Services.GetRequiredService<ModelCatalog>().Releases("us").Select(m => m.Version)
-            .Order(Portal.Core.Features.Models.SemVerComparer.Instance).ToList();
+            .Order(Portal.Core.Engine.SemverComparer.Instance).ToList();
 
         var diff = await HtmlForms.GetDocumentAsync(browser, $"/models/us/diff?from={versions[0]}&to={versions[^1]}");
         var same = await HtmlForms.GetDocumentAsync(browser, $"/models/us/diff?from={versions[0]}&to={versions[0]}");

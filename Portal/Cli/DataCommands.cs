@@ -66,7 +66,7 @@ public static class DataCommands
         {
             if (!DataReleaseRules.TryParseReference(parse.GetValue(reference), out var country, out var version))
             {
-                return Task.FromResult(Usage("--release must look like us@2024.1.0."));
+                throw new CliException("--release must look like us@2024.1.0.");
             }
 
             return PortalCli.WithServicesAsync(async services =>
@@ -114,7 +114,7 @@ public static class DataCommands
             var path = parse.GetValue(file)!;
             if (!path.Exists)
             {
-                return Usage($"{path.FullName} does not exist.");
+                throw new CliException($"{path.FullName} does not exist.");
             }
 
             try
@@ -123,18 +123,11 @@ public static class DataCommands
             }
             catch (Portal.Core.Hdf5.Hdf5FormatException e)
             {
-                return Usage($"{path.FullName}: {e.Message}");
+                throw new CliException($"{path.FullName}: {e.Message}");
             }
 
             return 0;
         });
         return command;
-    }
-
-    // System.CommandLine reports exceptions thrown inside an action as crashes; usage errors are one line instead.
-    private static int Usage(string message)
-    {
-        Console.Error.WriteLine($"error: {message}");
-        return 1;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Portal.Core.Common;
 
 namespace Portal.Core.Features.DataReleases;
 
@@ -37,6 +38,11 @@ public static partial class DataReleaseRules
     public static bool IsVersion(string? version) => version is not null && SemVer().IsMatch(version);
 
     public static bool IsCountry(string? country) => country is not null && Countries.Contains(country);
+
+    /// <summary>The release identity checks of generate and register (generate runs them before any expensive work).</summary>
+    public static Validation RequireRelease(this Validation validation, string? country, string? version) => validation
+        .Require(IsCountry(country), "country", "Country must be us or uk.")
+        .Require(IsVersion(version), "version", "Version must be semantic, e.g. 2024.1.0.");
 
     /// <summary>Parses <c>us@2024.1.0</c>.</summary>
     public static bool TryParseReference(string? text, out string country, out string version)

@@ -33,8 +33,7 @@ public sealed class GenerateDataReleaseHandler(PortalDbContext db, IArtifactStor
         }
 
         var validation = new Validation()
-            .Require(DataReleaseRules.IsCountry(request.Country), "country", "Country must be us or uk.")
-            .Require(DataReleaseRules.IsVersion(request.Version), "version", "Version must be semantic, e.g. 2024.1.0.")
+            .RequireRelease(request.Country, request.Version)
             .Require(request.Households is >= SyntheticOptions.MinHouseholds and <= SyntheticOptions.MaxHouseholds, "households",
                 $"Households must be between {SyntheticOptions.MinHouseholds:N0} and {SyntheticOptions.MaxHouseholds:N0}.")
             .Require(request.Seed >= 0, "seed", "Seed must be zero or positive.")
@@ -60,6 +59,7 @@ public sealed class GenerateDataReleaseHandler(PortalDbContext db, IArtifactStor
             var layout = request.Compress ? H5Layout.Chunked(CompressedChunkElements, deflateLevel: 4, shuffle: true) : H5Layout.Contiguous;
             var attributes = new Dictionary<string, string> { ["generator"] = GeneratorName, ["version"] = request.Version, ["synthetic"] = "true" };
             var national = SyntheticGenerator.Generate(options);
+            var nationalDeviation = SyntheticGenerator.PopulationDeviation(national.Raking);
             artifacts.Add(await StoreAsync(DataReleaseManifest.NationalArtifact, $"{request.Country}_{request.Period}.h5", national, periodGroups: true, attributes, layout, staging, ct));
 
             double? calibrationDeviation = null;
@@ -79,7 +79,7 @@ public sealed class GenerateDataReleaseHandler(PortalDbContext db, IArtifactStor
                 ["clones"] = request.Clones,
                 ["synthetic"] = true,
                 ["layout"] = request.Compress ? "chunked-shuffle-deflate4" : "contiguous",
-                ["raking_max_deviation"] = SyntheticGenerator.PopulationDeviation(national.Raking),
+                ["raking_max_deviation"] = nationalDeviation,
             };
             if (calibrationDeviation is { } c)
             {
@@ -89,7 +89,7 @@ public sealed class GenerateDataReleaseHandler(PortalDbContext db, IArtifactStor
             var manifest = new DataReleaseManifest(request.Country, request.Version, request.Period, artifacts, generator);
             var registered = await register.HandleAsync(manifest, actor, ct);
             return registered.Succeeded
-                ? new GeneratedDataRelease(registered.Value!, SyntheticGenerator.PopulationDeviation(national.Raking), calibrationDeviation, clock.Elapsed)
+                ? new GeneratedDataRelease(registered.Value!, nationalDeviation, calibrationDeviation, clock.Elapsed)
                 : registered.Problem!;
         }
         finally

@@ -21,8 +21,7 @@ public sealed class RegisterDataReleaseHandler(PortalDbContext db, IArtifactStor
         }
 
         var validation = new Validation()
-            .Require(DataReleaseRules.IsCountry(manifest.Country), "country", "Country must be us or uk.")
-            .Require(DataReleaseRules.IsVersion(manifest.Version), "version", "Version must be semantic, e.g. 2024.1.0.")
+            .RequireRelease(manifest.Country, manifest.Version)
             .Require(manifest.Artifacts.Count > 0, "artifacts", "A release needs at least one artifact.")
             .Require(manifest.Artifacts.Select(a => a.Name).Distinct(StringComparer.Ordinal).Count() == manifest.Artifacts.Count, "artifacts", "Artifact names must be unique.");
         foreach (var artifact in manifest.Artifacts.Where(a => !store.Exists(a.Sha256)))
