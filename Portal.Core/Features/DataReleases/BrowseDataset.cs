@@ -12,7 +12,8 @@ public sealed record VariableHistogram(IReadOnlyList<HistogramBin> Bins, long Ze
 
 public sealed record SelectedVariable(string Path, string DataType, IReadOnlyList<long> Shape, IReadOnlyList<string> FirstRows, VariableHistogram? Histogram);
 
-public sealed record DatasetBrowse(DatasetSummary Dataset, IReadOnlyList<H5TreeEntry> Tree, SelectedVariable? Selected);
+/// <param name="VariableProblem">Set when the chosen variable is not a dataset of the file: the tree is still shown, with the message.</param>
+public sealed record DatasetBrowse(DatasetSummary Dataset, IReadOnlyList<H5TreeEntry> Tree, SelectedVariable? Selected, Problem? VariableProblem = null);
 
 /// <summary>
 /// The H5 browser: the tree of one stored artifact, and for a chosen dataset its first rows and
@@ -49,7 +50,7 @@ public sealed class BrowseDatasetHandler(GetDatasetHandler get, IArtifactStore s
             var path = "/" + variable.Trim().TrimStart('/');
             if (!tree.Any(e => !e.IsGroup && e.Path == path))
             {
-                return Problem.Invalid("variable", $"'{path}' is not a dataset in this file.");
+                return new DatasetBrowse(dataset.Value, tree, null, Problem.Invalid("variable", $"'{path}' is not a dataset in this file."));
             }
 
             return new DatasetBrowse(dataset.Value, tree, Select(file.Root.GetDataset(path)));
