@@ -87,13 +87,29 @@ public sealed class FileSystemArtifactStore(PortalPaths paths) : IArtifactStore
 
     public async Task<Stream> OpenVerifiedAsync(string sha256, CancellationToken ct = default)
     {
-        var actual = await HashAsync(sha256, ct) ?? throw new FileNotFoundException($"Artifact {sha256} is not in the store.");
-        if (!string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
+        if (!Exists(sha256))
         {
-            throw new ArtifactIntegrityException(sha256, actual);
+            throw new FileNotFoundException($"Artifact {sha256} is not in the store.");
         }
 
-        return new FileStream(PathFor(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        // One handle: hash it, then rewind and hand the same stream to the reader.
+        var stream = new FileStream(PathFor(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        try
+        {
+            var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
+            if (!string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArtifactIntegrityException(sha256, actual);
+            }
+
+            stream.Position = 0;
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<string?> HashAsync(string sha256, CancellationToken ct = default)

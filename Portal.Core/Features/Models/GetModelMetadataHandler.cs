@@ -32,10 +32,13 @@ public sealed record ModelMetadata(
 /// <summary>Metadata of one release: <c>GET /{country}/metadata</c> and <c>GET /api/v2/models/{country}/{version}</c>.</summary>
 public sealed class GetModelMetadataHandler(ModelCatalog catalog)
 {
+    // A loaded release never changes, so its description is built once per release, not per request.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CountryModel, ModelMetadata> Described = [];
+
     public Result<ModelMetadata> Handle(string country, string? version)
     {
         var found = ModelLookup.Find(catalog, country, version);
-        return found.Succeeded ? Describe(found.Value!) : found.Problem!;
+        return found.Succeeded ? Described.GetValue(found.Value!, Describe) : found.Problem!;
     }
 
     public static ModelMetadata Describe(CountryModel model) => new(
