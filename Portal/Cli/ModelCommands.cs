@@ -36,17 +36,20 @@ public static class ModelCommands
         return System.IO.Directory.Exists(path) ? path : throw new CliException($"no such folder: {path}");
     }
 
-    /// <summary>User errors become one line on stderr and exit code 1, never a stack trace.</summary>
+    /// <summary>
+    /// File-system errors become one line on stderr and exit code 1, never a stack trace
+    /// (<see cref="CliException"/> and <see cref="ModelLoadException"/> are reported by <see cref="PortalCli.RunAsync"/>).
+    /// </summary>
     private static int Guard(Func<int> action)
     {
         try
         {
             return action();
         }
-        catch (Exception e) when (e is CliException or ModelLoadException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
-            return e is CliException cli ? cli.ExitCode : 1;
+            return 1;
         }
     }
 
