@@ -118,9 +118,10 @@ public static class UsKernel
     private static void Profile(CountryModel model, Population population, string[] targets)
     {
         var order = new List<string>();
+        var visited = new HashSet<string>(StringComparer.Ordinal);
         void Visit(string name)
         {
-            if (order.Contains(name))
+            if (!visited.Add(name))
             {
                 return;
             }

@@ -79,11 +79,7 @@ public sealed partial class ModelCatalog
         {
             var country = Path.GetFileName(countryDir);
             var locks = ReleaseLockFile.Read(countryDir);
-            var versions = System.IO.Directory.EnumerateDirectories(countryDir)
-                .Select(d => Path.GetFileName(d))
-                .Where(v => VersionFolder().IsMatch(v))
-                .Order(SemverComparer.Instance)
-                .ToList();
+            var versions = VersionFolders(countryDir);
             foreach (var version in versions)
             {
                 var model = LoadRelease(root, country, version);
@@ -143,10 +139,7 @@ public sealed partial class ModelCatalog
                 continue;
             }
 
-            var versions = System.IO.Directory.EnumerateDirectories(countryDir)
-                .Select(d => Path.GetFileName(d))
-                .Where(v => VersionFolder().IsMatch(v))
-                .Order(SemverComparer.Instance);
+            var versions = VersionFolders(countryDir);
             foreach (var version in versions)
             {
                 var folder = Path.Combine(countryDir, version);
@@ -165,6 +158,14 @@ public sealed partial class ModelCatalog
 
         return result;
     }
+
+    /// <summary>The country folder's release folders (semver-named), lowest version first.</summary>
+    private static List<string> VersionFolders(string countryDir) =>
+        System.IO.Directory.EnumerateDirectories(countryDir)
+            .Select(d => Path.GetFileName(d))
+            .Where(v => VersionFolder().IsMatch(v))
+            .Order(SemverComparer.Instance)
+            .ToList();
 
     /// <summary>Loads one release folder, prefixing load errors with <c>country/version/</c>.</summary>
     public static CountryModel LoadRelease(string countriesDirectory, string country, string version)

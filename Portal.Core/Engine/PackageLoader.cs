@@ -68,7 +68,9 @@ public static partial class PackageLoader
 
     // ---------------------------------------------------------------- YAML helpers
 
-    private static YamlNode ReadYaml(string root, string relative)
+    private static YamlNode ReadYaml(string root, string relative) => ParseYaml(relative, ReadText(root, relative));
+
+    private static string ReadText(string root, string relative)
     {
         var path = Path.Combine(root, relative);
         if (!File.Exists(path))
@@ -76,7 +78,24 @@ public static partial class PackageLoader
             throw new ModelLoadException($"{relative}: file missing");
         }
 
-        var text = File.ReadAllText(path);
+        return File.ReadAllText(path);
+    }
+
+    /// <summary>The text's lines split as <see cref="File.ReadAllLines(string)"/> splits them (\r, \n or \r\n).</summary>
+    private static string[] Lines(string text)
+    {
+        var lines = new List<string>();
+        using var reader = new StringReader(text);
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+
+        return [.. lines];
+    }
+
+    private static YamlNode ParseYaml(string relative, string text)
+    {
         try
         {
             using var reader = new StringReader(text);
@@ -565,8 +584,10 @@ public static partial class PackageLoader
             .OrderBy(f => f, StringComparer.Ordinal);
         foreach (var file in files)
         {
-            var lines = File.ReadAllLines(Path.Combine(root, file));
-            var map = Mapping(file, ReadYaml(root, file), "a variables file");
+            // One read: the text is parsed and also kept as lines to locate formula blocks.
+            var source = ReadText(root, file);
+            var lines = Lines(source);
+            var map = Mapping(file, ParseYaml(file, source), "a variables file");
             foreach (var (key, value) in map.Children)
             {
                 var name = KeyOf(key);

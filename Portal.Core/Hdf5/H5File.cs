@@ -7,7 +7,6 @@ namespace Portal.Core.Hdf5;
 /// </summary>
 public sealed class H5File : IDisposable
 {
-    private static readonly byte[] Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0d, 0x0a, 0x1a, 0x0a];
     private readonly H5Context _ctx;
 
     private H5File(H5Source source)
@@ -53,7 +52,7 @@ public sealed class H5File : IDisposable
         Span<byte> probe = stackalloc byte[8];
         for (long off = 0; off + 8 <= length; off = off == 0 ? 512 : off * 2)
         {
-            if (_ctx.Source.TryRead(off, probe) && probe.SequenceEqual(Signature)) { at = off; break; }
+            if (_ctx.Source.TryRead(off, probe) && probe.SequenceEqual(H5Encode.Signature)) { at = off; break; }
         }
         if (at < 0) throw new Hdf5FormatException("not an HDF5 file: no superblock signature", 0);
         var c = _ctx.CursorUpTo(at, 256, "superblock");

@@ -75,19 +75,28 @@ public static class SyntheticGenerator
         // Small samples may miss a size class; spread its share over the classes present so the
         // margin stays consistent with the population total (raking then converges).
         shares = (double[])shares.Clone();
+        var present = new bool[shares.Length];
+        foreach (var size in sizes)
+        {
+            if (size >= 1 && size <= shares.Length)
+            {
+                present[size - 1] = true;
+            }
+        }
+
         for (var k = 0; k < shares.Length; k++)
         {
-            if (!sizes.Contains(k + 1))
+            if (!present[k])
             {
                 shares[k] = 0;
             }
         }
 
-        var present = shares.Sum();
+        var total = shares.Sum();
         var meanSize = 0.0;
         for (var k = 0; k < shares.Length; k++)
         {
-            shares[k] /= present;
+            shares[k] /= total;
             meanSize += (k + 1) * shares[k];
         }
 

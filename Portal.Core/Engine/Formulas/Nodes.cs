@@ -801,19 +801,15 @@ internal enum AggregateKind
 /// materialising them as person columns first streamed 16 MB per million persons through memory
 /// twice, which made aggregations memory-bound.
 /// </summary>
-internal sealed class AggregateNode(FType type, AggregateKind kind, string group, Node? value, Node? filter) : Node(type)
+internal sealed class AggregateNode(FType type, AggregateKind kind, string group, Node? value, Node? filter) : PersonGroupNode(type, group)
 {
     public override IEnumerable<Node> Children => value is null ? filter is null ? [] : [filter] : filter is null ? [value] : [value, filter];
-
-    protected override bool IsElementwise => false;
 
     public override void Prepare(EvalState state)
     {
         base.Prepare(state);
-        var population = state.Simulation.Population;
-        var persons = population.PersonCount;
-        var map = population.Map(population.Model.Person.Key, group);
-        var groups = population.Count(group);
+        var (persons, map) = PersonMap(state);
+        var groups = state.Simulation.Population.Count(Group);
         var result = state.Column(Id, groups, zeroed: true);
         state.Columns[Id] = result;
         var constValue = value is null ? 1 : state.IsConst[value.Id] ? state.Const[value.Id] : 0;
@@ -970,24 +966,18 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
             }
         }
     }
-
-    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
 }
 
 /// <summary><c>position(group, cond)</c>: members of the person's group before the person (input order) satisfying cond.</summary>
-internal sealed class PositionNode(string group, Node condition) : Node(FType.Int)
+internal sealed class PositionNode(string group, Node condition) : PersonGroupNode(FType.Int, group)
 {
     public override IEnumerable<Node> Children => [condition];
-
-    protected override bool IsElementwise => false;
 
     public override void Prepare(EvalState state)
     {
         base.Prepare(state);
-        var population = state.Simulation.Population;
-        var persons = population.PersonCount;
-        var map = population.Map(population.Model.Person.Key, group);
-        var counters = state.Column(-1, population.Count(group), zeroed: true);
+        var (persons, map) = PersonMap(state);
+        var counters = state.Column(-1, state.Simulation.Population.Count(Group), zeroed: true);
         var result = state.Column(Id, persons, zeroed: false);
         state.Columns[Id] = result;
         if (state.IsConst[condition.Id])
@@ -1014,8 +1004,26 @@ internal sealed class PositionNode(string group, Node condition) : Node(FType.In
             counters[g] += (keep.IsEmpty ? constKeep : keep[i] != 0) ? 1 : 0;
         }
     }
+}
 
-    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
+/// <summary>
+/// A person-level reduction over a group (aggregate, position): materialised whole in Prepare, so it is
+/// never folded elementwise and its chunks are slices of that column.
+/// </summary>
+internal abstract class PersonGroupNode(FType type, string group) : Node(type)
+{
+    protected string Group { get; } = group;
+
+    protected override bool IsElementwise => false;
+
+    /// <summary>The person count and the person → group index map.</summary>
+    protected (int Persons, int[] Map) PersonMap(EvalState state)
+    {
+        var population = state.Simulation.Population;
+        return (population.PersonCount, population.Map(population.Model.Person.Key, Group));
+    }
+
+    protected sealed override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
 }
 
 /// <summary>A compiled variable formula: locals then the result, evaluated chunk by chunk over the entity's rows.</summary>
