@@ -7,8 +7,6 @@ namespace Portal.Core.Microdata;
 public sealed record H5TreeEntry(string Path, int Depth, bool IsGroup, string? DataType, IReadOnlyList<long>? Shape, IReadOnlyList<string> Attributes)
 {
     public string ShapeText => Shape is null ? "" : "[" + string.Join("×", Shape) + "]";
-
-    public bool IsNumeric => DataType is not null && !DataType.StartsWith("string", StringComparison.Ordinal) && !DataType.StartsWith("class", StringComparison.Ordinal);
 }
 
 /// <summary>Lists and prints the structure of an HDF5 file (<c>data inspect</c>, the H5 browser).</summary>
