@@ -2,10 +2,12 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Data.Conventions;
 using Portal.Core.Features.AccessTokens;
+using Portal.Core.Features.Bundles;
 using Portal.Core.Features.DataReleases;
 using Portal.Core.Features.Audit;
 using Portal.Core.Features.ModelReleases;
 using Portal.Core.Features.Settings;
+using Portal.Core.Features.Simulations;
 using Portal.Core.Identity;
 
 namespace Portal.Core.Data;
@@ -27,6 +29,14 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<DataRelease> DataReleases => Set<DataRelease>();
 
     public DbSet<DataReleaseArtifact> DataReleaseArtifacts => Set<DataReleaseArtifact>();
+
+    public DbSet<ExecutionBundle> ExecutionBundles => Set<ExecutionBundle>();
+
+    public DbSet<BundleAlias> BundleAliases => Set<BundleAlias>();
+
+    public DbSet<AliasEvent> AliasEvents => Set<AliasEvent>();
+
+    public DbSet<SimulationJob> SimulationJobs => Set<SimulationJob>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
