@@ -9,10 +9,15 @@ public static class ApiPaths
 {
     public static IReadOnlyList<string> Countries { get; } = ["us", "uk"];
 
-    private static readonly string[] Prefixes = ["/api", "/simulate", "/jobs", "/v1", "/openapi", .. Countries.Select(c => "/" + c)];
+    private static readonly string[] Prefixes = ["/api", "/simulate", "/jobs", "/v1", "/openapi", "/versions", "/deployment", .. Countries.Select(c => "/" + c)];
 
     public static bool IsApi(PathString path) =>
-        Prefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+        Prefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+        || IsAliasResource(path);
+
+    /// <summary><c>/aliases</c> itself is the page; <c>/aliases/{country}/…</c> are API resources only.</summary>
+    private static bool IsAliasResource(PathString path) =>
+        path.StartsWithSegments("/aliases", StringComparison.OrdinalIgnoreCase, out var rest) && rest.HasValue && rest.Value != "/";
 
     public static bool IsApi(HttpRequest request) => IsApi(request.Path);
 }

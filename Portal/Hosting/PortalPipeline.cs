@@ -81,6 +81,7 @@ public static class PortalPipeline
         app.MapAdminApi();
         app.MapDataApi();
         app.MapCalculatorApi();
+        app.MapAliasesApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
 
