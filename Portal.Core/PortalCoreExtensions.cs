@@ -101,6 +101,7 @@ public static class PortalCoreExtensions
         services.AddScoped<ListAuditEventsHandler>();
         services.AddScoped<RegisterModelReleasesHandler>();
         services.AddDataReleases();
+        services.AddAliases();
 
         // Country model packages: loaded and compiled once, on first use (the web host forces it at start-up).
         var models = ModelOptions.From(builder.Configuration, builder.Environment.ContentRootPath);

@@ -9,10 +9,15 @@ public static class ApiPaths
 {
     public static IReadOnlyList<string> Countries { get; } = ["us", "uk"];
 
-    private static readonly string[] Prefixes = ["/api", "/simulate", "/jobs", "/v1", "/openapi", .. Countries.Select(c => "/" + c)];
+    private static readonly string[] Prefixes = ["/api", "/simulate", "/jobs", "/v1", "/openapi", "/versions", "/deployment", .. Countries.Select(c => "/" + c)];
 
     public static bool IsApi(PathString path) =>
-        Prefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+        Prefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+        || IsAliasResource(path);
+
+    /// <summary><c>/aliases</c> itself is the page; <c>/aliases/{country}/…</c> are API resources only.</summary>
+    private static bool IsAliasResource(PathString path) =>
+        path.StartsWithSegments("/aliases", StringComparison.OrdinalIgnoreCase, out var rest) && rest.HasValue && rest.Value != "/";
 
     /// <summary>Paths shared by pages and API endpoints (<see cref="ApiNegotiation"/>): an API request there is one the negotiation gives to the API.</summary>
     public static IReadOnlyList<string> NegotiatedPrefixes { get; } = ["/bundles", "/aliases"];

@@ -82,6 +82,7 @@ public static class PortalPipeline
         app.MapDataApi();
         app.MapBundlesApi();
         app.MapCalculatorApi();
+        app.MapAliasesApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
 
