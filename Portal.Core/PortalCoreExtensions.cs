@@ -10,6 +10,7 @@ using Portal.Core.Data.Migrations;
 using Portal.Core.Engine;
 using Portal.Core.Features.AccessTokens;
 using Portal.Core.Features.Audit;
+using Portal.Core.Features.Bundles;
 using Portal.Core.Features.Dashboard;
 using Portal.Core.Features.DataReleases;
 using Portal.Core.Features.Demo;
@@ -100,6 +101,7 @@ public static class PortalCoreExtensions
         services.AddScoped<ListAuditEventsHandler>();
         services.AddScoped<RegisterModelReleasesHandler>();
         services.AddDataReleases();
+        services.AddAliases();
 
         // Country model packages: loaded and compiled once, on first use (the web host forces it at start-up).
         var models = ModelOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
@@ -110,6 +112,7 @@ public static class PortalCoreExtensions
         services.AddScoped<CalculateHouseholdHandler>();
         services.AddScoped<RunCalculatorHandler>();
         services.AddScoped<CompareReleasesHandler>();
+        services.AddBundles();
 
         return services
             .AddIdentityCore<PortalUser>(options =>

@@ -80,7 +80,9 @@ public static class PortalPipeline
         app.MapAccountApi();
         app.MapAdminApi();
         app.MapDataApi();
+        app.MapBundlesApi();
         app.MapCalculatorApi();
+        app.MapAliasesApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
 
