@@ -82,6 +82,7 @@ public static class PortalPipeline
         app.MapDataApi();
         app.MapCalculatorApi();
         app.MapAliasesApi();
+        app.MapV2Api();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
 
