@@ -114,6 +114,7 @@ public static class PortalCoreExtensions
         services.AddScoped<CalculateHouseholdHandler>();
         services.AddScoped<RunCalculatorHandler>();
         services.AddScoped<CompareReleasesHandler>();
+        services.AddBundles();
 
         return services
             .AddIdentityCore<PortalUser>(options =>
