@@ -80,8 +80,10 @@ public static class PortalPipeline
         app.MapAccountApi();
         app.MapAdminApi();
         app.MapDataApi();
+        app.MapBundlesApi();
         app.MapCalculatorApi();
         app.MapAliasesApi();
+        app.MapV2Api();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
 
