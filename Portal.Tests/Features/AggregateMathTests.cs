@@ -22,8 +22,8 @@ public sealed class AggregateMathTests
         // Positions 0.125, 0.375, 0.75: one half lies a third of the way from 2 to 3.
         Assert.Equal(2 + (1.0 / 3), WeightedStatistics.Median([1, 2, 3], [1, 1, 2], [true, true, true])!.Value, 12);
 
-        // A dominant weight is the median; zero weights and masked rows take no part.
-        Assert.Equal(7.0, WeightedStatistics.Median([7, 100, 200, 300], [10, 1, 1, 0], All4));
+        // Positions 5/12 and 10.5/12 around one half; zero weights and masked rows take no part.
+        Assert.Equal(7 + (93 / 5.5), WeightedStatistics.Median([7, 100, 200, 300], [10, 1, 1, 0], All4)!.Value, 12);
         Assert.Equal(100.0, WeightedStatistics.Median([7, 100, 200, 300], [10, 1, 1, 0], [false, true, false, true]));
         Assert.Null(WeightedStatistics.Median([1, 2], [0, 0], [true, true]));
         Assert.Null(WeightedStatistics.Mean([1, 2], [1, 1], [false, false]));

@@ -159,7 +159,7 @@ public sealed class V2AggregateApiTests(V2Fixture app) : IClassFixture<V2Fixture
         var (mismatch, problem) = await V2Fixture.PostAsync(app.Analyst, "/api/v2/change-aggregates",
             new { baseline_simulation_id = baselineId, reform_simulation_id = otherYear, variable = "household_net_income", aggregate_type = "sum" });
         Assert.Equal(HttpStatusCode.BadRequest, mismatch);
-        Assert.Contains("must share bundle, time period and region", problem["errors"]!["reform_simulation_id"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("must share bundle, time period and region", V2Fixture.Text(problem["errors"]!["reform_simulation_id"]!), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -180,10 +180,10 @@ public sealed class V2AggregateApiTests(V2Fixture app) : IClassFixture<V2Fixture
         });
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var errors = problem["errors"]!.AsObject();
-        Assert.Contains("close matches: household_net_income", errors["[1].variable"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Contains("sum, mean, count, median", errors["[2].aggregate_type"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Contains("close matches: household", errors["[2].entity"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Contains("only count applies", errors["[3].aggregate_type"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("close matches: household_net_income", V2Fixture.Text(errors["[1].variable"]!), StringComparison.Ordinal);
+        Assert.Contains("sum, mean, count, median", V2Fixture.Text(errors["[2].aggregate_type"]!), StringComparison.Ordinal);
+        Assert.Contains("close matches: household", V2Fixture.Text(errors["[2].entity"]!), StringComparison.Ordinal);
+        Assert.Contains("only count applies", V2Fixture.Text(errors["[3].aggregate_type"]!), StringComparison.Ordinal);
         Assert.True(errors.ContainsKey("[4].filters[0].variable"));
         Assert.True(errors.ContainsKey("[4].filters[1]"));
         Assert.True(errors.ContainsKey("[5].quantile.eq"));
@@ -203,7 +203,8 @@ public sealed class V2AggregateApiTests(V2Fixture app) : IClassFixture<V2Fixture
             var pending = await InsertJobAsync(jobStatus);
             var (conflict, details) = await V2Fixture.PostAsync(app.Analyst, "/api/v2/aggregates", new { simulation_id = pending, variable = "age", aggregate_type = "count" });
             Assert.Equal(HttpStatusCode.Conflict, conflict);
-            Assert.Equal(v2Status, (string)details["status"]!);
+            Assert.Equal(v2Status, (string)details["simulation_status"]!);
+            Assert.Equal(pending, (string)details["simulation_id"]!);
             var (changeConflict, _) = await V2Fixture.PostAsync(app.Analyst, "/api/v2/change-aggregates",
                 new { baseline_simulation_id = id, reform_simulation_id = pending, variable = "age", aggregate_type = "count" });
             Assert.Equal(HttpStatusCode.Conflict, changeConflict);

@@ -51,6 +51,9 @@ public sealed class V2Fixture : PortalFactory, IAsyncLifetime
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
+    /// <summary>A problem's messages for one field, as plain text.</summary>
+    public static string Text(JsonNode messages) => string.Join(" ", messages.AsArray().Select(m => (string)m!));
+
     public async Task<string> CreatePolicyAsync(object parameters, string name = "test policy")
     {
         var (status, body) = await PostAsync(Analyst, "/api/v2/policies", new { country = "us", name, parameters });
