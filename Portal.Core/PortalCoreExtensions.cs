@@ -19,6 +19,7 @@ using Portal.Core.Features.ModelReleases;
 using Portal.Core.Features.Models;
 using Portal.Core.Features.Policies;
 using Portal.Core.Features.Setup;
+using Portal.Core.Features.Simulations;
 using Portal.Core.Features.Users;
 using Portal.Core.Identity;
 using Portal.Core.Jobs;
@@ -104,6 +105,7 @@ public static class PortalCoreExtensions
         services.AddDataReleases();
         services.AddAliases();
         services.AddPolicies();
+        services.AddSimulationForms();
 
         // Country model packages: loaded and compiled once, on first use (the web host forces it at start-up).
         var models = ModelOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
@@ -114,6 +116,7 @@ public static class PortalCoreExtensions
         services.AddScoped<CalculateHouseholdHandler>();
         services.AddScoped<RunCalculatorHandler>();
         services.AddScoped<CompareReleasesHandler>();
+        services.AddBundles();
 
         return services
             .AddIdentityCore<PortalUser>(options =>

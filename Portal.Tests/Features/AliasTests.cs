@@ -351,4 +351,13 @@ public sealed class AliasTests
         Assert.All(events, e => Assert.Equal("Demo start", e.Reason));
         Assert.Equal(b.BundleId, await DbAsync(core, db => db.BundleAliases.Where(x => x.Country == "us").Select(x => x.BundleId).SingleAsync()));
     }
+
+    [Theory]
+    [InlineData("0.1.0+81fd43df98a82b1f7b6d0610bf9d1a8ff73cc245", "0.1.0", "81fd43df98a82b1f7b6d0610bf9d1a8ff73cc245")]
+    [InlineData("1.2.3-rc.1+ABCDEF0123.dirty", "1.2.3-rc.1", "abcdef0123")]
+    [InlineData("0.1.0", "0.1.0", "unknown")]
+    [InlineData("0.1.0+local-build", "0.1.0", "unknown")]
+    [InlineData(null, "0.0.0", "unknown")]
+    public void Portal_build_reads_version_and_commit_from_the_informational_version(string? informational, string version, string commit) =>
+        Assert.Equal(new PortalBuild(version, commit), PortalBuild.FromInformationalVersion(informational));
 }

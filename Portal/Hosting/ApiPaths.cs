@@ -19,5 +19,22 @@ public static class ApiPaths
     private static bool IsAliasResource(PathString path) =>
         path.StartsWithSegments("/aliases", StringComparison.OrdinalIgnoreCase, out var rest) && rest.HasValue && rest.Value != "/";
 
-    public static bool IsApi(HttpRequest request) => IsApi(request.Path);
+    /// <summary>Paths shared by pages and API endpoints (<see cref="ApiNegotiation"/>): an API request there is one the negotiation gives to the API.</summary>
+    public static IReadOnlyList<string> NegotiatedPrefixes { get; } = ["/bundles", "/aliases"];
+
+    public static bool IsApi(HttpRequest request)
+    {
+        if (IsApi(request.Path))
+        {
+            return true;
+        }
+
+        // After routing the chosen endpoint decides; before it (status pages), the same rule the matcher applies.
+        if (request.HttpContext.GetEndpoint() is { } endpoint)
+        {
+            return endpoint.Metadata.GetMetadata<ApiNegotiationMetadata>() is not null;
+        }
+
+        return NegotiatedPrefixes.Any(prefix => request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)) && ApiNegotiation.PrefersApi(request);
+    }
 }

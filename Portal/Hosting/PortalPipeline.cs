@@ -80,6 +80,7 @@ public static class PortalPipeline
         app.MapAccountApi();
         app.MapAdminApi();
         app.MapDataApi();
+        app.MapBundlesApi();
         app.MapCalculatorApi();
         app.MapAliasesApi();
         app.MapV2Api();

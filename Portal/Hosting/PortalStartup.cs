@@ -35,6 +35,13 @@ public static class PortalStartup
             {
                 Console.WriteLine($"  Demo data release {release.Release.Release.Country}@{release.Release.Release.Version} generated in {release.Elapsed.TotalSeconds:F1} s.");
             }
+
+            foreach (var seeded in await scope.ServiceProvider.GetRequiredService<SeedDemoBundlesHandler>().HandleAsync())
+            {
+                var b = seeded.Bundle;
+                Console.WriteLine($"  Demo bundle {b.DisplayId} ({b.Country} model {b.ModelVersion}, data {b.DataVersion}) {(seeded.Created ? "created" : "exists")}, " +
+                                  $"certification {(b.Certified ? "passed" : "FAILED")}.");
+            }
         }
 
         var setupRequired = await scope.ServiceProvider.GetRequiredService<SetupState>().IsRequiredAsync();

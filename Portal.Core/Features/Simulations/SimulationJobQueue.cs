@@ -41,6 +41,7 @@ public sealed class SimulationJobQueue(PortalDbContext db, ISchedulerFactory sch
         Prepare(job, now);
         foreach (var child in children)
         {
+            child.RunId = string.IsNullOrEmpty(child.RunId) ? job.RunId : child.RunId;
             Prepare(child, now);
             child.ParentJobId = job.JobId;
             child.CacheKey = null;

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Core.Data;
-using Portal.Core.Engine;
 using Quartz;
 
 namespace Portal.Core.Features.Simulations;
@@ -119,10 +118,7 @@ public sealed class SimulationJobRunner(
         return written == 1 ? status : "finished elsewhere";
     }
 
-    /// <summary>Expected failures carry a message written for people; anything else names its type too.</summary>
-    private static string Describe(Exception e) => e switch
-    {
-        BundleLoadException or ReformException or SimulationException or HouseholdInputException => e.Message,
-        _ => $"{e.GetType().Name}: {e.Message}",
-    };
+    /// <summary>Portal's own exceptions carry a message written for people; anything else names its type too.</summary>
+    internal static string Describe(Exception e) =>
+        e.GetType().Assembly == typeof(SimulationJobRunner).Assembly ? e.Message : $"{e.GetType().Name}: {e.Message}";
 }
