@@ -51,7 +51,7 @@ internal static class SimulationRows
         return rows;
     }
 
-    /// <summary>409 with the simulation's status unless it completed.</summary>
+    /// <summary>409 with the simulation's status (<c>simulation_status</c>: problem details own <c>status</c>) unless it completed.</summary>
     public static Problem? RequireCompleted(SimulationRow row)
     {
         if (row.Job.Status == SimulationJobStatuses.Complete)
@@ -65,7 +65,7 @@ internal static class SimulationRows
             : $"Simulation {row.Id} is {status}; aggregates need a completed simulation. Poll /api/v2/simulations/{row.Id} until it completes.")
             with
         {
-            Extensions = new Dictionary<string, object?> { ["simulation_id"] = row.Id, ["status"] = status },
+            Extensions = new Dictionary<string, object?> { ["simulation_id"] = row.Id, ["simulation_status"] = status },
         };
     }
 }
