@@ -83,6 +83,7 @@ public static class PortalPipeline
         app.MapBundlesApi();
         app.MapCalculatorApi();
         app.MapAliasesApi();
+        app.MapV2Api();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
 
