@@ -131,6 +131,25 @@ public sealed class V2PolicySimulationApiTests(V2Fixture app) : IClassFixture<V2
     }
 
     [Fact]
+    public async Task A_regional_simulation_covers_only_the_regions_rows()
+    {
+        var (status, submitted) = await V2Fixture.PostAsync(app.Analyst, "/api/v2/simulations", new { country = "us", region = "STATE/ca", time_period = V2Fixture.Period });
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("state/CA", (string)submitted["region"]!);
+        var done = await app.WaitAsync((string)submitted["id"]!);
+        Assert.Equal("completed", (string)done["status"]!);
+
+        var all = await app.IndependentAsync(null);
+        var ca = all.Model.FindVariable("state_code")!.EnumIndex("CA");
+        var state = all.Calculate("state_code");
+        var (net, weight) = (all.Calculate("household_net_income"), all.Calculate("household_weight"));
+        var rows = Enumerable.Range(0, state.Length).Where(h => state[h] == ca).ToList();
+        Assert.NotEmpty(rows);
+        Assert.Equal(rows.Count, (int)done["result"]!["household_count"]!);
+        Assert.Equal(rows.Sum(h => net[h] * weight[h]), (double)done["result"]!["totals"]!["household_net_income"]!, 6);
+    }
+
+    [Fact]
     public async Task Simulation_errors_are_caught_before_queueing()
     {
         var ukPolicy = (string)(await V2Fixture.PostAsync(app.Analyst, "/api/v2/policies", new { country = "uk", name = "UK current law", parameters = new { } })).Body["id"]!;
@@ -141,7 +160,7 @@ public sealed class V2PolicySimulationApiTests(V2Fixture app) : IClassFixture<V2
             (new { country = "us", policy_id = "pol_00000000000000000000000000" }, "policy_id", "No policy"),
             (new { country = "us", policy_id = ukPolicy }, "policy_id", "uk policy"),
             (new { country = "us", time_period = 1800 }, "time_period", "between 2000 and 2100"),
-            (new { country = "us", region = "state/CA" }, "region", "whole population"),
+            (new { country = "us", region = "state/XX" }, "region", "Unknown state 'XX'"),
             (new { country = "fr" }, "country", "us"),
         };
         foreach (var (body, field, says) in cases)

@@ -66,7 +66,7 @@ public sealed class SimulationHandle(string simulationId, Simulation simulation)
 /// <summary>
 /// Recently used v2 simulations, rebuilt on demand from their job row: the same bundle (through
 /// <see cref="BundleRuntime"/>, which caches populations), canonical reform, period and region give
-/// the same numbers the job computed. Small LRU; concurrent requests for one simulation share one build.
+/// the same numbers the job computed (a region is the same subset of rows each time). Small LRU; concurrent requests for one simulation share one build.
 /// </summary>
 public sealed class V2SimulationCache(BundleRuntime runtime, IServiceScopeFactory scopes)
 {
@@ -135,7 +135,8 @@ public sealed class V2SimulationCache(BundleRuntime runtime, IServiceScopeFactor
         }
 
         var loaded = await runtime.LoadAsync(bundle);
-        var simulation = new Simulation(loaded.Model, loaded.Population, inputs.TimePeriod, PolicyParameters.ToReform(inputs.Changes));
+        var population = V2Regions.Select(loaded.Model, loaded.Population, inputs.TimePeriod, inputs.Region);
+        var simulation = new Simulation(loaded.Model, population, inputs.TimePeriod, PolicyParameters.ToReform(inputs.Changes));
         return new SimulationHandle(job.JobId, simulation);
     }
 }
