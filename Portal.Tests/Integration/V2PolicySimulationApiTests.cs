@@ -150,6 +150,17 @@ public sealed class V2PolicySimulationApiTests(V2Fixture app) : IClassFixture<V2
     }
 
     [Fact]
+    public async Task The_v2_resources_are_in_the_OpenAPI_document()
+    {
+        var paths = (await V2Fixture.GetAsync(app.Reviewer, "/openapi/v1.json"))["paths"]!.AsObject();
+        foreach (var path in new[] { "/api/v2/policies", "/api/v2/policies/{id}", "/api/v2/simulations", "/api/v2/simulations/{id}",
+                     "/api/v2/aggregates", "/api/v2/aggregates/{id}", "/api/v2/change-aggregates", "/api/v2/change-aggregates/{id}" })
+        {
+            Assert.True(paths.ContainsKey(path), $"{path} missing from the OpenAPI document");
+        }
+    }
+
+    [Fact]
     public async Task Simulation_errors_are_caught_before_queueing()
     {
         var ukPolicy = (string)(await V2Fixture.PostAsync(app.Analyst, "/api/v2/policies", new { country = "uk", name = "UK current law", parameters = new { } })).Body["id"]!;
