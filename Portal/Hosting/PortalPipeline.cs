@@ -84,6 +84,7 @@ public static class PortalPipeline
         app.MapCalculatorApi();
         app.MapAliasesApi();
         app.MapV2Api();
+        app.MapGatewayApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
 

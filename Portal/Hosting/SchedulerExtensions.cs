@@ -76,6 +76,10 @@ public static class SchedulerExtensions
             // Simulation triggers carry their own execution group, so at most Simulations:MaxConcurrentJobs
             // of them hold a scheduler thread at once; the rest wait in the store, not on a thread.
             quartz.UseExecutionLimits(limits => limits.ForGroup(SimulationJobQueue.QuartzGroup, simulations.MaxConcurrentJobs, ExecutionLimitScope.Node));
+            if (!simulations.Worker)
+            {
+                quartz.RefuseExecutionGroups(SimulationJobQueue.QuartzGroup);
+            }
 
             quartz.AddJob<DatabaseMaintenanceJob>(job => job
                 .WithIdentity(DatabaseMaintenanceJob.Key)

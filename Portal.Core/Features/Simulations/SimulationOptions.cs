@@ -14,6 +14,13 @@ public sealed class SimulationOptions
     /// </summary>
     public int MaxConcurrentJobs { get; set; } = 1;
 
+    /// <summary>
+    /// Whether this instance runs simulation jobs. False makes it a gateway-only node: it accepts
+    /// submits and answers polls while other nodes of a PostgreSQL cluster compute (also used by the
+    /// submit benchmark to time submits without the simulations).
+    /// </summary>
+    public bool Worker { get; set; } = true;
+
     /// <summary>Loaded bundle populations kept in memory (least recently used evicted first).</summary>
     public int PopulationCacheSize { get; set; } = 4;
 

@@ -18,6 +18,20 @@ public static class SimulationServices
         services.AddScoped<SimulationJobQueue>();
         services.AddScoped<SimulationJobRunner>();
         services.AddHostedService<SimulationJobRecovery>();
+
+        services.AddScoped<EconomyComparisonExecutor>();
+        services.AddScoped<BudgetWindowYearExecutor>();
+        services.AddScoped<BudgetWindowExecutor>();
+        services.AddScoped<ISimulationJobExecutor>(sp => sp.GetRequiredService<EconomyComparisonExecutor>());
+        services.AddScoped<ISimulationJobExecutor>(sp => sp.GetRequiredService<BudgetWindowYearExecutor>());
+        services.AddScoped<ISimulationJobExecutor>(sp => sp.GetRequiredService<BudgetWindowExecutor>());
+
+        services.AddScoped<GatewayBundleResolver>();
+        services.AddScoped<GatewayPreparation>();
+        services.AddScoped<SubmitEconomyComparisonHandler>();
+        services.AddScoped<SubmitBudgetWindowHandler>();
+        services.AddScoped<GetSimulationJobHandler>();
+        services.AddScoped<ListSimulationJobsHandler>();
         return services;
     }
 }
