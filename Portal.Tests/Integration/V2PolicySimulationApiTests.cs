@@ -63,6 +63,21 @@ public sealed class V2PolicySimulationApiTests(V2Fixture app) : IClassFixture<V2
     }
 
     [Fact]
+    public async Task Concurrent_creates_of_one_policy_converge_on_one_row()
+    {
+        var body = new
+        {
+            country = "us",
+            name = "Raced",
+            parameters = new Dictionary<string, object> { ["gov.irs.deductions.standard.SEPARATE"] = new Dictionary<string, double> { ["2025-01-01"] = 17777 } },
+        };
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => V2Fixture.PostAsync(app.Analyst, "/api/v2/policies", body)));
+        Assert.Single(responses, r => r.Status == HttpStatusCode.Created);
+        Assert.All(responses, r => Assert.True(r.Status is HttpStatusCode.Created or HttpStatusCode.OK, r.Body.ToJsonString()));
+        Assert.Single(responses.Select(r => (string)r.Body["id"]!).Distinct());
+    }
+
+    [Fact]
     public async Task Policy_errors_are_problem_details_with_the_offending_path()
     {
         var (unknown, problem) = await V2Fixture.PostAsync(app.Analyst, "/api/v2/policies", new
