@@ -46,7 +46,7 @@ public static class GatewayBench
                 await PollAsync(portal, token, client, Option(args, "--clients", 32), Option(args, "--seconds", 10), Option(args, "--warmup", 10));
                 break;
             case "gateway-submit":
-                await SubmitAsync(portal, token, Option(args, "--submits", 1_000), Option(args, "--clients", 4));
+                await SubmitAsync(portal, token, Option(args, "--submits", 1_000), Option(args, "--clients", 4), Option(args, "--warmup", 10));
                 break;
             default:
                 await EndToEndAsync(client, Option(args, "--runs", 5));
@@ -74,7 +74,7 @@ public static class GatewayBench
         Console.WriteLine($"target ≥ 3,000 req/s → {(result.Rps >= 3_000 ? "PASS" : "FAIL")}");
     }
 
-    private static async Task SubmitAsync(PortalProcess portal, string token, int submits, int clients)
+    private static async Task SubmitAsync(PortalProcess portal, string token, int submits, int clients, int warmup)
     {
         var next = 0;
         Task<HttpResponseMessage> Submit(HttpClient c, int _)
@@ -83,7 +83,7 @@ public static class GatewayBench
             return c.PostAsJsonAsync("/simulate/economy/comparison", new { country = "us", time_period = 2024, reform = Reform(value) });
         }
 
-        await LoadAsync(portal, token, clients, TimeSpan.FromSeconds(3), Submit, HttpStatusCode.OK, "warm-up");
+        await LoadAsync(portal, token, clients, TimeSpan.FromSeconds(warmup), Submit, HttpStatusCode.OK, "warm-up");
         var result = await LoadAsync(portal, token, clients, TimeSpan.FromSeconds(15), Submit, HttpStatusCode.OK, "submit", maxRequests: submits);
         Console.WriteLine($"target p99 ≤ 50 ms → {(result.P99 <= 50 ? "PASS" : "FAIL")}");
     }
