@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Common;
 using Portal.Core.Data;
@@ -9,8 +10,8 @@ namespace Portal.Tests.Infrastructure;
 
 /// <summary>
 /// A bundle that really runs: a small synthetic data release generated through the real handler,
-/// the installed model release's hash, and the release's national artifact. Marked certified
-/// directly (certification itself is the bundles feature's to test) and, if asked, made <c>latest</c>.
+/// then a bundle created and certified by the bundles feature (or, for an uncertified one, stored
+/// as a failed certification would store it) and, if asked, made <c>latest</c>.
 /// </summary>
 public static class RealBundles
 {
@@ -23,31 +24,24 @@ public static class RealBundles
             .HandleAsync(new GenerateDataReleaseRequest(country, dataVersion, households, seed), Actor.Operator);
         Assert.True(generated.Succeeded, generated.Problem?.Describe());
         var release = generated.Value!.Release;
-        var national = release.Artifacts.Single(a => a.Name == DataReleaseManifest.NationalArtifact);
-        var model = provider.GetRequiredService<ModelCatalog>().Find(country, modelVersion)!;
-        var identity = new BundleIdentity(country, modelVersion, model.Sha256, dataVersion, release.Release.ManifestRevision,
-            national.Name, national.Sha256, BundleIdentity.CurrentEngineVersion);
-        var bundle = new ExecutionBundle
-        {
-            BundleId = identity.BundleId,
-            DisplayId = BundleIdentity.DisplayIdOf(identity.BundleId),
-            Country = country,
-            ModelVersion = modelVersion,
-            ModelSha256 = model.Sha256,
-            DataVersion = dataVersion,
-            DataManifestRevision = identity.DataManifestRevision,
-            Dataset = national.Name,
-            DatasetSha256 = national.Sha256,
-            EngineVersion = identity.EngineVersion,
-            CanonicalJson = identity.ToCanonicalJson(),
-            Certified = certified,
-            CertificationJson = $$"""{"passed":{{(certified ? "true" : "false")}},"details":["inserted by the test"]}""",
-            CreatedUtc = DateTime.UtcNow,
-            CreatedBy = "test",
-        };
         var db = provider.GetRequiredService<PortalDbContext>();
-        db.ExecutionBundles.Add(bundle);
-        await db.SaveChangesAsync();
+        ExecutionBundle bundle;
+        if (certified)
+        {
+            // The real path: the bundles feature loads the dataset against the model and runs its smoke simulation.
+            var created = await provider.GetRequiredService<CreateBundleHandler>()
+                .HandleAsync(new CreateBundleRequest(country, modelVersion, dataVersion), Actor.Operator);
+            Assert.True(created.Succeeded, created.Problem?.Describe());
+            Assert.True(created.Value!.Bundle.Certified, "certification failed");
+            bundle = await db.ExecutionBundles.AsNoTracking().SingleAsync(b => b.BundleId == created.Value.Bundle.BundleId);
+        }
+        else
+        {
+            bundle = Uncertified(provider.GetRequiredService<ModelCatalog>().Find(country, modelVersion)!, release);
+            db.ExecutionBundles.Add(bundle);
+            await db.SaveChangesAsync();
+        }
+
         if (alias is not null)
         {
             var promoted = await provider.GetRequiredService<PromoteAliasHandler>()
@@ -56,5 +50,31 @@ public static class RealBundles
         }
 
         return bundle;
+    }
+
+    /// <summary>A bundle row as a failed certification stores it (failing one for real would need broken data).</summary>
+    private static ExecutionBundle Uncertified(CountryModel model, DataReleaseDetail release)
+    {
+        var national = release.Artifacts.Single(a => a.Name == DataReleaseManifest.NationalArtifact);
+        var identity = new BundleIdentity(model.Country, model.Version, model.Sha256, release.Release.Version, release.Release.ManifestRevision,
+            national.Name, national.Sha256, BundleIdentity.CurrentEngineVersion);
+        return new ExecutionBundle
+        {
+            BundleId = identity.BundleId,
+            DisplayId = BundleIdentity.DisplayIdOf(identity.BundleId),
+            Country = identity.Country,
+            ModelVersion = identity.ModelVersion,
+            ModelSha256 = identity.ModelSha256,
+            DataVersion = identity.DataVersion,
+            DataManifestRevision = identity.DataManifestRevision,
+            Dataset = identity.Dataset,
+            DatasetSha256 = identity.DatasetSha256,
+            EngineVersion = identity.EngineVersion,
+            CanonicalJson = identity.ToCanonicalJson(),
+            Certified = false,
+            CertificationJson = """{"passed":false,"details":["inserted by the test as failed"]}""",
+            CreatedUtc = DateTime.UtcNow,
+            CreatedBy = "test",
+        };
     }
 }

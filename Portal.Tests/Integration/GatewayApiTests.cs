@@ -212,6 +212,7 @@ public sealed class GatewayApiTests(GatewayFixture portal) : IClassFixture<Gatew
         Assert.True(unknown["errors"]!.AsObject().ContainsKey("reformm"));
         await Expect422(new StringContent("{\"country\": \"us\",", Encoding.UTF8, "application/json"));
         await Expect422(new StringContent("[1,2]", Encoding.UTF8, "application/json"));
+        await Expect422(new StringContent("{\"country\": \"us\", \"country\": \"uk\"}", Encoding.UTF8, "application/json"));
         await Expect422(JsonContent.Create(new { country = "us", include_cliffs = "yes" }));
         await Expect422(JsonContent.Create(new { country = "us", time_period = "next year" }));
         await Expect422(JsonContent.Create(new { reform = new { } }));

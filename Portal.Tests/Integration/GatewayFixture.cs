@@ -18,7 +18,7 @@ namespace Portal.Tests.Integration;
 /// national, the <c>latest</c> alias), <see cref="Older"/> (us 1.0.0 + national),
 /// <see cref="Calibration"/> (us 1.1.0 + calibration) and <see cref="Uncertified"/>.
 /// </summary>
-public sealed class GatewayFixture : PortalFactory, IAsyncLifetime
+public class GatewayFixture : PortalFactory, IAsyncLifetime
 {
     public const string DataVersion = "2024.1.0";
 

@@ -63,6 +63,21 @@ public sealed class V2PolicySimulationApiTests(V2Fixture app) : IClassFixture<V2
     }
 
     [Fact]
+    public async Task Concurrent_creates_of_one_policy_converge_on_one_row()
+    {
+        var body = new
+        {
+            country = "us",
+            name = "Raced",
+            parameters = new Dictionary<string, object> { ["gov.irs.deductions.standard.SEPARATE"] = new Dictionary<string, double> { ["2025-01-01"] = 17777 } },
+        };
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => V2Fixture.PostAsync(app.Analyst, "/api/v2/policies", body)));
+        Assert.Single(responses, r => r.Status == HttpStatusCode.Created);
+        Assert.All(responses, r => Assert.True(r.Status is HttpStatusCode.Created or HttpStatusCode.OK, r.Body.ToJsonString()));
+        Assert.Single(responses.Select(r => (string)r.Body["id"]!).Distinct());
+    }
+
+    [Fact]
     public async Task Policy_errors_are_problem_details_with_the_offending_path()
     {
         var (unknown, problem) = await V2Fixture.PostAsync(app.Analyst, "/api/v2/policies", new
@@ -131,6 +146,36 @@ public sealed class V2PolicySimulationApiTests(V2Fixture app) : IClassFixture<V2
     }
 
     [Fact]
+    public async Task A_regional_simulation_covers_only_the_regions_rows()
+    {
+        var (status, submitted) = await V2Fixture.PostAsync(app.Analyst, "/api/v2/simulations", new { country = "us", region = "STATE/ca", time_period = V2Fixture.Period });
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("state/CA", (string)submitted["region"]!);
+        var done = await app.WaitAsync((string)submitted["id"]!);
+        Assert.Equal("completed", (string)done["status"]!);
+
+        var all = await app.IndependentAsync(null);
+        var ca = all.Model.FindVariable("state_code")!.EnumIndex("CA");
+        var state = all.Calculate("state_code");
+        var (net, weight) = (all.Calculate("household_net_income"), all.Calculate("household_weight"));
+        var rows = Enumerable.Range(0, state.Length).Where(h => state[h] == ca).ToList();
+        Assert.NotEmpty(rows);
+        Assert.Equal(rows.Count, (int)done["result"]!["household_count"]!);
+        Assert.Equal(rows.Sum(h => net[h] * weight[h]), (double)done["result"]!["totals"]!["household_net_income"]!, 6);
+    }
+
+    [Fact]
+    public async Task The_v2_resources_are_in_the_OpenAPI_document()
+    {
+        var paths = (await V2Fixture.GetAsync(app.Reviewer, "/openapi/v1.json"))["paths"]!.AsObject();
+        foreach (var path in new[] { "/api/v2/policies", "/api/v2/policies/{id}", "/api/v2/simulations", "/api/v2/simulations/{id}",
+                     "/api/v2/aggregates", "/api/v2/aggregates/{id}", "/api/v2/change-aggregates", "/api/v2/change-aggregates/{id}" })
+        {
+            Assert.True(paths.ContainsKey(path), $"{path} missing from the OpenAPI document");
+        }
+    }
+
+    [Fact]
     public async Task Simulation_errors_are_caught_before_queueing()
     {
         var ukPolicy = (string)(await V2Fixture.PostAsync(app.Analyst, "/api/v2/policies", new { country = "uk", name = "UK current law", parameters = new { } })).Body["id"]!;
@@ -141,7 +186,7 @@ public sealed class V2PolicySimulationApiTests(V2Fixture app) : IClassFixture<V2
             (new { country = "us", policy_id = "pol_00000000000000000000000000" }, "policy_id", "No policy"),
             (new { country = "us", policy_id = ukPolicy }, "policy_id", "uk policy"),
             (new { country = "us", time_period = 1800 }, "time_period", "between 2000 and 2100"),
-            (new { country = "us", region = "state/CA" }, "region", "whole population"),
+            (new { country = "us", region = "state/XX" }, "region", "Unknown state 'XX'"),
             (new { country = "fr" }, "country", "us"),
         };
         foreach (var (body, field, says) in cases)

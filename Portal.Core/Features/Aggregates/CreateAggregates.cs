@@ -108,7 +108,7 @@ internal static class AggregateCompute
         {
             return await cache.GetAsync(row.Job, ct);
         }
-        catch (Simulations.BundleLoadException e)
+        catch (Exception e) when (e is Simulations.BundleLoadException or Simulations.Economy.EconomyComparisonException)
         {
             return Problem.Conflict($"Simulation {row.Id} cannot be loaded again: {e.Message}");
         }

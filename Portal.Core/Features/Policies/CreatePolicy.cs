@@ -76,7 +76,12 @@ public sealed class CreatePolicyHandler(PortalDbContext db, ModelCatalog catalog
         {
             // A concurrent create of the same policy won the unique hash index: answer with its row.
             db.ChangeTracker.Clear();
-            return await FindAsync(policy.Hash, ct) is { } winner ? new PolicyCreated(PolicyView.Of(winner), false) : throw new InvalidOperationException("Policy insert failed without a conflicting row.");
+            if (await FindAsync(policy.Hash, ct) is { } winner)
+            {
+                return new PolicyCreated(PolicyView.Of(winner), false);
+            }
+
+            throw;
         }
 
         return new PolicyCreated(PolicyView.Of(row), true);

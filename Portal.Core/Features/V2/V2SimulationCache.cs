@@ -66,11 +66,12 @@ public sealed class SimulationHandle(string simulationId, Simulation simulation)
 /// <summary>
 /// Recently used v2 simulations, rebuilt on demand from their job row: the same bundle (through
 /// <see cref="BundleRuntime"/>, which caches populations), canonical reform, period and region give
-/// the same numbers the job computed. Small LRU; concurrent requests for one simulation share one build.
+/// the same numbers the job computed (a region is the same subset of rows each time). Small LRU; concurrent requests for one simulation share one build.
 /// </summary>
 public sealed class V2SimulationCache(BundleRuntime runtime, IServiceScopeFactory scopes)
 {
-    public const int Capacity = 8;
+    /// <summary>Simulations kept: each holds every column computed so far, which on a large bundle is hundreds of MB.</summary>
+    public const int Capacity = 4;
 
     private readonly Lock gate = new();
     private readonly LinkedList<(string Id, Task<SimulationHandle> Build)> recency = new();
@@ -106,16 +107,24 @@ public sealed class V2SimulationCache(BundleRuntime runtime, IServiceScopeFactor
         }
         catch (Exception) when (build.IsFaulted)
         {
-            lock (gate)
-            {
-                if (entries.TryGetValue(job.JobId, out var node) && ReferenceEquals(node.Value.Build, build))
-                {
-                    entries.Remove(job.JobId);
-                    recency.Remove(node);
-                }
-            }
-
+            // A failed build is not cached: the bundle's data may be restored.
+            Forget(job.JobId, build);
             throw;
+        }
+    }
+
+    /// <summary>Drops a simulation (e.g. its job failed after the build, so no aggregate will ask for it).</summary>
+    public void Forget(string simulationId) => Forget(simulationId, null);
+
+    private void Forget(string simulationId, Task<SimulationHandle>? build)
+    {
+        lock (gate)
+        {
+            if (entries.TryGetValue(simulationId, out var node) && (build is null || ReferenceEquals(node.Value.Build, build)))
+            {
+                entries.Remove(simulationId);
+                recency.Remove(node);
+            }
         }
     }
 
@@ -135,7 +144,8 @@ public sealed class V2SimulationCache(BundleRuntime runtime, IServiceScopeFactor
         }
 
         var loaded = await runtime.LoadAsync(bundle);
-        var simulation = new Simulation(loaded.Model, loaded.Population, inputs.TimePeriod, PolicyParameters.ToReform(inputs.Changes));
+        var population = V2Regions.Select(loaded.Model, loaded.Population, inputs.TimePeriod, inputs.Region);
+        var simulation = new Simulation(loaded.Model, population, inputs.TimePeriod, PolicyParameters.ToReform(inputs.Changes));
         return new SimulationHandle(job.JobId, simulation);
     }
 }

@@ -27,7 +27,15 @@ public sealed class V2SimulationExecutor(V2SimulationCache cache) : ISimulationJ
         var handle = await cache.GetAsync(job, ct);
         await progress.ReportAsync(0.3, "Computing headline variables");
         var inputs = V2SimulationInputs.Parse(job.RequestJson);
-        return await handle.UseAsync(simulation => Summarize(simulation, job, inputs, progress), ct);
+        try
+        {
+            return await handle.UseAsync(simulation => Summarize(simulation, job, inputs, progress), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            cache.Forget(job.JobId);
+            throw;
+        }
     }
 
     public static JsonObject Summarize(Simulation simulation, SimulationJob job, V2SimulationInputs inputs, IJobProgress progress)
