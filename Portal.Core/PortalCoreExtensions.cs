@@ -17,7 +17,9 @@ using Portal.Core.Features.Demo;
 using Portal.Core.Features.Jobs;
 using Portal.Core.Features.ModelReleases;
 using Portal.Core.Features.Models;
+using Portal.Core.Features.Policies;
 using Portal.Core.Features.Setup;
+using Portal.Core.Features.Simulations;
 using Portal.Core.Features.Users;
 using Portal.Core.Identity;
 using Portal.Core.Jobs;
@@ -102,6 +104,8 @@ public static class PortalCoreExtensions
         services.AddScoped<RegisterModelReleasesHandler>();
         services.AddDataReleases();
         services.AddAliases();
+        services.AddPolicies();
+        services.AddSimulationForms();
 
         // Country model packages: loaded and compiled once, on first use (the web host forces it at start-up).
         var models = ModelOptions.From(builder.Configuration, builder.Environment.ContentRootPath);

@@ -352,6 +352,19 @@ public sealed class AliasTests
         Assert.Equal(b.BundleId, await DbAsync(core, db => db.BundleAliases.Where(x => x.Country == "us").Select(x => x.BundleId).SingleAsync()));
     }
 
+    [Fact]
+    public async Task Demo_start_points_latest_at_each_certified_demo_bundle()
+    {
+        await using var core = await CoreServices.StartAsync();
+        await core.RunAsync<SeedDemoDataReleasesHandler, IReadOnlyList<Portal.Core.Features.DataReleases.GeneratedDataRelease>>(h => h.HandleAsync());
+        var bundles = await core.RunAsync<SeedDemoBundlesHandler, IReadOnlyList<CreatedBundle>>(h => h.HandleAsync());
+        var ids = bundles.Where(b => b.Bundle.Certified).Select(b => b.Bundle.BundleId).ToList();
+        Assert.Equal(2, ids.Count);
+        var aliases = await core.RunAsync<SeedDemoAliasesHandler, IReadOnlyList<AliasView>>(h => h.HandleAsync(ids));
+        Assert.Equal(ids.Order(), aliases.Select(a => a.BundleId).Order());
+        Assert.All(aliases, a => Assert.Equal(("latest", 1L, "demo"), (a.Name, a.Revision, a.UpdatedBy)));
+    }
+
     [Theory]
     [InlineData("0.1.0+81fd43df98a82b1f7b6d0610bf9d1a8ff73cc245", "0.1.0", "81fd43df98a82b1f7b6d0610bf9d1a8ff73cc245")]
     [InlineData("1.2.3-rc.1+ABCDEF0123.dirty", "1.2.3-rc.1", "abcdef0123")]

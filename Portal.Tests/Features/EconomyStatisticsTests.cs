@@ -110,12 +110,11 @@ public sealed class EconomyStatisticsTests
     }
 
     [Fact]
-    public void Rates_are_weighted_and_empty_groups_give_zero()
+    public void Group_rates_are_weighted_and_empty_groups_give_zero()
     {
         double[] flags = [1, 0, 1, 0];
         double[] weights = [1, 2, 3, 4];
-        Assert.Equal(0.4, EconomyStatistics.Rate(flags, weights, _ => true), 12);
-        Assert.Equal(1.0 / 3, EconomyStatistics.Rate(flags, weights, i => i < 2), 12);
-        Assert.Equal(0, EconomyStatistics.Rate(flags, weights, _ => false));
+        Assert.Equal([1.0 / 3, 3.0 / 7, 0, 0.4], EconomyStatistics.GroupRates(flags, weights, [0, 0, 1, 1], 3));
+        Assert.Equal([0.4, 0.4], EconomyStatistics.GroupRates(flags, weights, [0, 0, 0, 0], 1));
     }
 }

@@ -111,6 +111,9 @@ public sealed class AliasesApiTests(PortalFactory factory) : IClassFixture<Porta
         Assert.Equal(HttpStatusCode.Forbidden, (await PutAsync(analyst, url, new { bundle_id = bundle.BundleId, reason = "x" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await analyst.PostAsync(url + "/rollback", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await analyst.GetAsync("/aliases/uk")).StatusCode);
+        var all = await analyst.GetAsync("/aliases");
+        Assert.Equal("application/json", all.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(JsonValueKind.Array, (await all.Content.ReadFromJsonAsync<JsonElement>()).ValueKind);
 
         var anonymous = factory.ApiClient();
         foreach (var path in new[] { "/aliases/uk", url, "/versions", "/versions/uk", "/deployment", "/api/v2/aliases/uk", "/api/v2/deployment" })

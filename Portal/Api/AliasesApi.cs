@@ -6,6 +6,7 @@ using Portal.Core.Common;
 using Portal.Core.Features.Bundles;
 using Portal.Core.Features.Deployment;
 using Portal.Core.Identity;
+using Portal.Hosting;
 
 namespace Portal.Api;
 
@@ -32,6 +33,11 @@ public static class AliasesApi
 
     private static void MapAliases(RouteGroupBuilder api)
     {
+        // The same path as the aliases page: content negotiation sends browsers to the page.
+        api.MapGet("/aliases", async (ListAliasesHandler handler, CancellationToken ct) => TypedResults.Ok(await handler.HandleAllAsync(ct)))
+            .WithApiNegotiation()
+            .WithSummary("Every alias of every country with its current bundle and revision");
+
         api.MapGet("/aliases/{country}", async Task<Results<Ok<IReadOnlyList<AliasView>>, ProblemHttpResult>> (
                 string country, ListAliasesHandler handler, CancellationToken ct) => (await handler.HandleAsync(country, ct)).ToHttp())
             .WithSummary("A country's aliases with their current bundles and revisions");

@@ -7,7 +7,8 @@ using Portal.Hosting;
 
 namespace Portal.Api;
 
-public sealed record CreateBundleBody(string? Country, string? ModelVersion, string? DataVersion, string? Dataset = null);
+/// <summary>All optional so a missing field is reported by the use case with what exists, like a wrong one.</summary>
+public sealed record CreateBundleBody(string? Country = null, string? ModelVersion = null, string? DataVersion = null, string? Dataset = null);
 
 /// <summary>
 /// Execution bundles. <c>/bundles</c> shares its paths with the bundle pages (content negotiation

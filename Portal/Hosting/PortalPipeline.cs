@@ -83,9 +83,11 @@ public static class PortalPipeline
         app.MapBundlesApi();
         app.MapCalculatorApi();
         app.MapAliasesApi();
+        app.MapV2Api();
         app.MapGatewayApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
+        app.MapSimulationPageEndpoints();
 
         app.MapRazorComponents<App>();
     }

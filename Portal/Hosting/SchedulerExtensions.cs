@@ -1,6 +1,7 @@
 using Portal.Core;
 using Portal.Core.Data;
 using Portal.Core.Features.Simulations;
+using Portal.Core.Features.V2;
 using Portal.Core.Jobs;
 using Quartz;
 
@@ -97,5 +98,6 @@ public static class SchedulerExtensions
         builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         builder.Services.AddPortalSchedulerFeatures();
         builder.Services.AddSimulations(builder.Configuration);
+        builder.Services.AddV2Simulations();
     }
 }

@@ -15,6 +15,8 @@ public static class AliasServices
         services.AddScoped<GetAliasHandler>();
         services.AddScoped<AliasHistoryHandler>();
         services.AddScoped<ResolveAliasAtHandler>();
+        services.AddScoped<ReviewPromotionHandler>();
+        services.AddScoped<ListPromotableBundlesHandler>();
         services.AddScoped<GetVersionsHandler>();
         services.AddScoped<GetDeploymentHandler>();
         services.AddScoped<SeedDemoAliasesHandler>();

@@ -49,7 +49,7 @@ internal static class BundleMapping
 {
     public static BundleView View(ExecutionBundle b, IReadOnlyList<BundleAliasRef> aliases) =>
         new(b.BundleId, b.DisplayId, b.Country, b.ModelVersion, b.ModelSha256, b.DataVersion, b.DataManifestRevision, b.Dataset, b.DatasetSha256,
-            b.EngineVersion, b.CanonicalJson, b.Certified, BundleCertification.Parse(b.CertificationJson), b.CreatedUtc, b.CreatedBy, aliases);
+            b.EngineVersion, b.CanonicalJson, b.Certified, BundleCertification.Parse(b.CertificationJson, b.Certified), b.CreatedUtc, b.CreatedBy, aliases);
 
     /// <summary>The current aliases of each bundle, in one query.</summary>
     public static async Task<ILookup<string, BundleAliasRef>> AliasesOfAsync(PortalDbContext db, IReadOnlyCollection<string> bundleIds, CancellationToken ct)

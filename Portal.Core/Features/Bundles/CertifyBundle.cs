@@ -29,8 +29,8 @@ public sealed record BundleCertification(
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>The stored certification; a row without one (or with unreadable text) reads as "never certified".</summary>
-    public static BundleCertification Parse(string json)
+    /// <summary>The stored certification; a row without a readable one keeps its certified flag and says the details are missing.</summary>
+    public static BundleCertification Parse(string json, bool certified)
     {
         try
         {
@@ -45,7 +45,7 @@ public sealed record BundleCertification(
             // Falls through to the placeholder below.
         }
 
-        return new BundleCertification(false, default, [new CertificationCheck("recorded", false, "No certification result is stored for this bundle.")], 0, 0, 0, 0, new Dictionary<string, double>(), 0);
+        return new BundleCertification(certified, default, [new CertificationCheck("recorded", certified, "No certification details are stored for this bundle.")], 0, 0, 0, 0, new Dictionary<string, double>(), 0);
     }
 }
 

@@ -4,9 +4,12 @@ using Portal.Core.Data;
 
 namespace Portal.Core.Features.Bundles;
 
-/// <summary>A country's current aliases with their bundles, by name.</summary>
+/// <summary>A country's (or every country's) current aliases with their bundles, by country and name.</summary>
 public sealed class ListAliasesHandler(PortalDbContext db)
 {
+    public async Task<IReadOnlyList<AliasView>> HandleAllAsync(CancellationToken ct = default) =>
+        await AliasRules.LoadAsync(db, null, null, ct);
+
     public async Task<Result<IReadOnlyList<AliasView>>> HandleAsync(string country, CancellationToken ct = default)
     {
         if (!AliasRules.IsCountry(country))

@@ -152,13 +152,16 @@ public static class EconomyComparison
 
     private static JsonObject Inequality(EconomyFrame frame, EconomySnapshot baseline, EconomySnapshot reform)
     {
-        JsonObject Pair(Func<double[], double> statistic) =>
-            new() { ["baseline"] = statistic(baseline.EquivalisedIncome), ["reform"] = statistic(reform.EquivalisedIncome) };
+        // One sort per policy serves all three statistics.
+        var baselineOrder = EconomyStatistics.Order(baseline.EquivalisedIncome);
+        var reformOrder = EconomyStatistics.Order(reform.EquivalisedIncome);
+        JsonObject Pair(Func<double[], int[], double> statistic) =>
+            new() { ["baseline"] = statistic(baseline.EquivalisedIncome, baselineOrder), ["reform"] = statistic(reform.EquivalisedIncome, reformOrder) };
         return new JsonObject
         {
-            ["gini"] = Pair(x => EconomyStatistics.Gini(x, frame.People)),
-            ["top_10_pct_share"] = Pair(x => EconomyStatistics.TopShare(x, frame.People, 10)),
-            ["top_1_pct_share"] = Pair(x => EconomyStatistics.TopShare(x, frame.People, 100)),
+            ["gini"] = Pair((x, order) => EconomyStatistics.Gini(x, frame.People, order)),
+            ["top_10_pct_share"] = Pair((x, order) => EconomyStatistics.TopShare(x, frame.People, 10, order)),
+            ["top_1_pct_share"] = Pair((x, order) => EconomyStatistics.TopShare(x, frame.People, 100, order)),
         };
     }
 

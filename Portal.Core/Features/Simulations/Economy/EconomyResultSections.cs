@@ -11,15 +11,8 @@ internal static class EconomyResultSections
     /// <summary><c>{poverty, deep_poverty} × {child, adult, senior, all} × {baseline, reform}</c>, person-weighted rates.</summary>
     public static JsonObject Poverty(EconomyFrame frame, EconomySnapshot baseline, EconomySnapshot reform)
     {
-        var age = frame.Age;
-        (string, Func<int, bool>)[] groups =
-        [
-            ("child", p => age[p] < ChildAge),
-            ("adult", p => age[p] >= ChildAge && age[p] < SeniorAge),
-            ("senior", p => age[p] >= SeniorAge),
-            ("all", _ => true),
-        ];
-        return Rates(frame, baseline, reform, groups);
+        var group = Array.ConvertAll(frame.Age, a => a < ChildAge ? 0 : a < SeniorAge ? 1 : 2);
+        return Tables(frame, baseline, reform, group, ["child", "adult", "senior"], "all");
     }
 
     /// <summary><c>{poverty, deep_poverty} × {male, female}</c>; <c>{}</c> when sex is unknown.</summary>
@@ -30,21 +23,24 @@ internal static class EconomyResultSections
             return [];
         }
 
-        return Rates(frame, baseline, reform, [("male", p => male[p] != 0), ("female", p => male[p] == 0)]);
+        return Tables(frame, baseline, reform, Array.ConvertAll(male, m => m != 0 ? 0 : 1), ["male", "female"], null);
     }
 
-    private static JsonObject Rates(EconomyFrame frame, EconomySnapshot baseline, EconomySnapshot reform, (string Name, Func<int, bool> Include)[] groups)
+    private static JsonObject Tables(EconomyFrame frame, EconomySnapshot baseline, EconomySnapshot reform, int[] group, string[] names, string? total)
     {
         JsonObject Table(Func<EconomySnapshot, double[]> flags)
         {
+            var before = EconomyStatistics.GroupRates(flags(baseline), frame.PersonWeight, group, names.Length);
+            var after = EconomyStatistics.GroupRates(flags(reform), frame.PersonWeight, group, names.Length);
             var table = new JsonObject();
-            foreach (var (name, include) in groups)
+            for (var g = 0; g < names.Length; g++)
             {
-                table[name] = new JsonObject
-                {
-                    ["baseline"] = EconomyStatistics.Rate(flags(baseline), frame.PersonWeight, include),
-                    ["reform"] = EconomyStatistics.Rate(flags(reform), frame.PersonWeight, include),
-                };
+                table[names[g]] = new JsonObject { ["baseline"] = before[g], ["reform"] = after[g] };
+            }
+
+            if (total is not null)
+            {
+                table[total] = new JsonObject { ["baseline"] = before[^1], ["reform"] = after[^1] };
             }
 
             return table;

@@ -30,16 +30,35 @@ internal static class EconomyStatistics
 
     public static double Ratio(double numerator, double denominator) => denominator == 0 ? 0 : numerator / denominator;
 
-    /// <summary>Rows sorted by value, ties in row order.</summary>
+    /// <summary>Rows sorted by value, ties in row order (NaN first).</summary>
     public static int[] Order(double[] values)
     {
+        var keys = (double[])values.Clone();
         var order = new int[values.Length];
         for (var i = 0; i < order.Length; i++)
         {
             order[i] = i;
         }
 
-        Array.Sort(order, (a, b) => values[a] != values[b] ? values[a].CompareTo(values[b]) : a.CompareTo(b));
+        // Primitive keys sort several times faster than a comparison delegate; the unstable sort's
+        // ties are then put back in row order, so the result depends on the values only.
+        Array.Sort(keys, order);
+        for (var start = 0; start < keys.Length;)
+        {
+            var end = start + 1;
+            while (end < keys.Length && keys[end].Equals(keys[start]))
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(order, start, end - start);
+            }
+
+            start = end;
+        }
+
         return order;
     }
 
@@ -47,12 +66,15 @@ internal static class EconomyStatistics
     /// Weighted quantile rank of each row in 1..<paramref name="groups"/>: ceil(groups × cumulative
     /// weight up to and including the row / total weight), like microdf's <c>decile_rank</c>.
     /// </summary>
-    public static int[] QuantileRanks(double[] values, double[] weights, int groups)
+    public static int[] QuantileRanks(double[] values, double[] weights, int groups) => RanksInOrder(Order(values), weights, groups);
+
+    /// <summary><see cref="QuantileRanks(double[], double[], int)"/> with the rows already in <see cref="Order"/>.</summary>
+    public static int[] RanksInOrder(int[] order, double[] weights, int groups)
     {
-        var ranks = new int[values.Length];
+        var ranks = new int[order.Length];
         var total = weights.Sum();
         var cumulative = 0.0;
-        foreach (var row in Order(values))
+        foreach (var row in order)
         {
             cumulative += weights[row];
             var rank = total == 0 ? 1 : (int)Math.Ceiling((cumulative * groups / total) - RankTolerance);
@@ -82,10 +104,12 @@ internal static class EconomyStatistics
     }
 
     /// <summary>Weighted Gini coefficient (area between the Lorenz curve and the diagonal, doubled).</summary>
-    public static double Gini(double[] values, double[] weights)
+    public static double Gini(double[] values, double[] weights) => Gini(values, weights, Order(values));
+
+    public static double Gini(double[] values, double[] weights, int[] order)
     {
         double cumulativeWeight = 0, cumulativeIncome = 0, area = 0;
-        foreach (var row in Order(values))
+        foreach (var row in order)
         {
             var w = weights[row];
             var previousIncome = cumulativeIncome;
@@ -101,9 +125,11 @@ internal static class EconomyStatistics
     /// Share of total weighted income held by the top quantile: rows whose quantile rank among
     /// <paramref name="groups"/> is the highest (groups 10 = top 10%, 100 = top 1%).
     /// </summary>
-    public static double TopShare(double[] values, double[] weights, int groups)
+    public static double TopShare(double[] values, double[] weights, int groups) => TopShare(values, weights, groups, Order(values));
+
+    public static double TopShare(double[] values, double[] weights, int groups, int[] order)
     {
-        var ranks = QuantileRanks(values, weights, groups);
+        var ranks = RanksInOrder(order, weights, groups);
         double top = 0, total = 0;
         for (var i = 0; i < values.Length; i++)
         {
@@ -176,19 +202,29 @@ internal static class EconomyStatistics
         return (shares, all);
     }
 
-    /// <summary>Weighted mean of a 0/1 flag over the rows where <paramref name="include"/> holds; 0 when no row does.</summary>
-    public static double Rate(double[] flags, double[] weights, Func<int, bool> include)
+    /// <summary>
+    /// Weighted mean of a 0/1 flag within each group 0..<paramref name="groups"/>−1 (rows' group in
+    /// <paramref name="group"/>), then over all rows at index <paramref name="groups"/>; 0 for an empty group.
+    /// </summary>
+    public static double[] GroupRates(double[] flags, double[] weights, int[] group, int groups)
     {
-        double hit = 0, total = 0;
+        var hit = new double[groups + 1];
+        var total = new double[groups + 1];
         for (var i = 0; i < flags.Length; i++)
         {
-            if (include(i))
-            {
-                total += weights[i];
-                hit += flags[i] != 0 ? weights[i] : 0;
-            }
+            var w = weights[i];
+            total[group[i]] += w;
+            hit[group[i]] += flags[i] != 0 ? w : 0;
         }
 
-        return Ratio(hit, total);
+        hit[groups] = hit[..groups].Sum();
+        total[groups] = total[..groups].Sum();
+        var rates = new double[groups + 1];
+        for (var g = 0; g <= groups; g++)
+        {
+            rates[g] = Ratio(hit[g], total[g]);
+        }
+
+        return rates;
     }
 }
