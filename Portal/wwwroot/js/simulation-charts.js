@@ -64,8 +64,11 @@
     };
   }
 
+  // The mode lives on the data object: Chart.js calls the callbacks while it is being built, before
+  // the constructor has returned anything to close over.
   function deciles(canvas, data, t) {
     var format = money(data.currency);
+    data.mode = 'average';
     var chart = new window.Chart(canvas, {
       type: 'bar',
       data: { labels: data.labels, datasets: [decileDataset(data, 'average')] },
@@ -74,15 +77,14 @@
         maintainAspectRatio: false,
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { label: function (item) { return chart.$mode === 'relative' ? percent(2)(item.parsed.y) : format(item.parsed.y); } } }
+          tooltip: { callbacks: { label: function (item) { return data.mode === 'relative' ? percent(2)(item.parsed.y) : format(item.parsed.y); } } }
         },
         scales: {
           x: { title: { display: true, text: 'Income decile', color: t.text }, ticks: { color: t.text }, grid: { display: false } },
-          y: { ticks: { color: t.text, callback: function (v) { return chart.$mode === 'relative' ? percent(1)(v) : format(v); } }, grid: { color: t.grid } }
+          y: { ticks: { color: t.text, callback: function (v) { return data.mode === 'relative' ? percent(1)(v) : format(v); } }, grid: { color: t.grid } }
         }
       }
     });
-    chart.$mode = 'average';
     chart.$data = data;
     return chart;
   }
@@ -140,8 +142,8 @@
     if (!chart || !chart.$data) {
       return;
     }
-    chart.$mode = button.getAttribute('data-mode');
-    chart.data.datasets = [decileDataset(chart.$data, chart.$mode)];
+    chart.$data.mode = button.getAttribute('data-mode');
+    chart.data.datasets = [decileDataset(chart.$data, chart.$data.mode)];
     chart.update();
     button.parentElement.querySelectorAll('[data-chart-toggle]').forEach(function (other) {
       var active = other === button;
