@@ -87,6 +87,7 @@ public static class PortalPipeline
         app.MapGatewayApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
+        app.MapSimulationPageEndpoints();
 
         app.MapRazorComponents<App>();
     }
