@@ -199,8 +199,18 @@ public sealed partial class BundleFlowTests(BrowserFixture browser, AdminPortalF
         await page.WaitForFunctionAsync("() => !!window.Chart");
         var canvases = page.Locator("#economy-result canvas[data-chart]");
         await Expect(canvases).Not.ToHaveCountAsync(0);
-        await page.WaitForFunctionAsync(
-            "() => [...document.querySelectorAll('#economy-result canvas[data-chart]')].every(c => !!window.Chart.getChart(c))");
+        try
+        {
+            await page.WaitForFunctionAsync(
+                "() => [...document.querySelectorAll('#economy-result canvas[data-chart]')].every(c => !!window.Chart.getChart(c))");
+        }
+        catch (TimeoutException)
+        {
+            var state = await page.EvaluateAsync<string>(
+                "() => JSON.stringify([...document.querySelectorAll('#economy-result canvas[data-chart]')].map(c => [c.getAttribute('data-chart'), !!window.Chart.getChart(c), !!document.getElementById(c.getAttribute('data-chart-source'))]))");
+            session.Watcher.AssertClean();
+            Assert.Fail("Charts not drawn: " + state);
+        }
         Assert.True(await page.EvaluateAsync<bool>("() => !!window.Chart.getChart('decile-chart')"), "The decile chart was not drawn.");
 
         // Downloads are links to real files.

@@ -66,7 +66,10 @@
 
   function deciles(canvas, data, t) {
     var format = money(data.currency);
-    var chart = new window.Chart(canvas, {
+    // Without animation Chart.js draws (and formats ticks) inside its constructor, before `chart` is assigned.
+    var chart;
+    function relative() { return !!chart && chart.$mode === 'relative'; }
+    chart = new window.Chart(canvas, {
       type: 'bar',
       data: { labels: data.labels, datasets: [decileDataset(data, 'average')] },
       options: {
@@ -74,11 +77,11 @@
         maintainAspectRatio: false,
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { label: function (item) { return chart.$mode === 'relative' ? percent(2)(item.parsed.y) : format(item.parsed.y); } } }
+          tooltip: { callbacks: { label: function (item) { return relative() ? percent(2)(item.parsed.y) : format(item.parsed.y); } } }
         },
         scales: {
           x: { title: { display: true, text: 'Income decile', color: t.text }, ticks: { color: t.text }, grid: { display: false } },
-          y: { ticks: { color: t.text, callback: function (v) { return chart.$mode === 'relative' ? percent(1)(v) : format(v); } }, grid: { color: t.grid } }
+          y: { ticks: { color: t.text, callback: function (v) { return relative() ? percent(1)(v) : format(v); } }, grid: { color: t.grid } }
         }
       }
     });
