@@ -49,7 +49,7 @@ public static class GatewayBench
                 await SubmitAsync(portal, token, Option(args, "--submits", 1_000), Option(args, "--clients", 4), Option(args, "--warmup", 10));
                 break;
             default:
-                await EndToEndAsync(client, Option(args, "--runs", 5));
+                await EndToEndAsync(portal, client, Option(args, "--runs", 5));
                 break;
         }
     }
@@ -88,7 +88,7 @@ public static class GatewayBench
         Console.WriteLine($"target p99 ≤ 50 ms → {(result.P99 <= 50 ? "PASS" : "FAIL")}");
     }
 
-    private static async Task EndToEndAsync(HttpClient client, int runs)
+    private static async Task EndToEndAsync(PortalProcess portal, HttpClient client, int runs)
     {
         var warm = Stopwatch.StartNew();
         await CompleteOneAsync(client, 15_000);
@@ -96,10 +96,12 @@ public static class GatewayBench
         var times = new List<double>();
         for (var i = 0; i < runs; i++)
         {
+            var cpu = portal.CpuTime;
             var clock = Stopwatch.StartNew();
             await CompleteOneAsync(client, 16_000 + (i * 500));
             times.Add(clock.Elapsed.TotalSeconds);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {i + 1}: submit → complete {clock.Elapsed.TotalSeconds:F2} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"run {i + 1}: submit → complete {clock.Elapsed.TotalSeconds:F2} s wall, server CPU {(portal.CpuTime - cpu).TotalSeconds:F2} s; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         }
 
         times.Sort();
@@ -204,10 +206,10 @@ public static class GatewayBench
         var clock = Stopwatch.StartNew();
         var release = Check(await services.GetRequiredService<GenerateDataReleaseHandler>()
             .HandleAsync(new GenerateDataReleaseRequest("us", "2024.1.0", households, 42), Actor.Operator)).Release;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"data release generated in {clock.Elapsed.TotalSeconds:F1} s"));
-
         var model = services.GetRequiredService<ModelCatalog>().Find("us")!;
         var artifact = release.Artifacts.Single(a => a.Name == DataReleaseManifest.NationalArtifact);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"data release generated in {clock.Elapsed.TotalSeconds:F1} s: {artifact.Rows["household"]:N0} households, {artifact.Rows["person"]:N0} persons, {artifact.SizeBytes / 1e6:F1} MB"));
         var identity = new BundleIdentity("us", model.Version, model.Sha256, release.Release.Version, release.Release.ManifestRevision, artifact.Name, artifact.Sha256, BundleIdentity.CurrentEngineVersion);
         var db = services.GetRequiredService<PortalDbContext>();
         db.ExecutionBundles.Add(new ExecutionBundle

@@ -86,7 +86,7 @@ public sealed record GatewayRequest(
 
         var reader = new FieldReader(body, errors);
         var country = reader.String("country");
-        if (country is null && !body.ContainsKey("country"))
+        if (body["country"] is null)
         {
             errors.Add("country", "Field required: 'us' or 'uk'.");
         }
