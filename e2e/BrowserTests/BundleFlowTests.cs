@@ -207,7 +207,7 @@ public sealed partial class BundleFlowTests(BrowserFixture browser, AdminPortalF
         catch (TimeoutException)
         {
             var state = await page.EvaluateAsync<string>(
-                "() => JSON.stringify([...document.querySelectorAll('#economy-result canvas[data-chart]')].map(c => [c.getAttribute('data-chart'), !!window.Chart.getChart(c), !!document.getElementById(c.getAttribute('data-chart-source'))]))");
+                "() => JSON.stringify([...document.querySelectorAll('#economy-result canvas[data-chart]')].map(c => [c.getAttribute('data-chart'), !!window.Chart.getChart(c), !!c.getAttribute('data-chart-data')]))");
             session.Watcher.AssertClean();
             Assert.Fail("Charts not drawn: " + state);
         }

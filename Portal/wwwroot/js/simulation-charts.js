@@ -1,7 +1,8 @@
-// Draws a simulation result's charts with Chart.js from the JSON islands next to each canvas
-// (<canvas data-chart="waterfall|deciles|winners" data-chart-source="id-of-json">; no inline
-// script: CSP). Runs on page load and again when htmx swaps a finished result into a page that was
-// polling. Without JavaScript the tables under each chart carry the same numbers.
+// Draws a simulation result's charts with Chart.js from the JSON in each canvas's attributes
+// (<canvas data-chart="waterfall|deciles|winners" data-chart-data="{…}">). Not a <script> island:
+// htmx drops script elements from swapped content (allowScriptTags is off), and the result often
+// arrives that way. Runs on page load and again when htmx swaps a finished result into a page that
+// was polling. Without JavaScript the tables under each chart carry the same numbers.
 (function () {
   'use strict';
 
@@ -122,12 +123,12 @@
     }
     var t = theme();
     root.querySelectorAll('canvas[data-chart]').forEach(function (canvas) {
-      var source = document.getElementById(canvas.getAttribute('data-chart-source'));
+      var source = canvas.getAttribute('data-chart-data');
       var kind = kinds[canvas.getAttribute('data-chart')];
       if (!source || !kind || window.Chart.getChart(canvas)) {
         return;
       }
-      canvas.chart = kind(canvas, JSON.parse(source.textContent), t);
+      canvas.chart = kind(canvas, JSON.parse(source), t);
     });
   }
 
