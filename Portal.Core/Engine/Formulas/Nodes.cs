@@ -275,7 +275,7 @@ internal sealed class VariableNode(FType type, string variable) : Node(type)
 
     public override IEnumerable<Node> Children => [];
 
-    public override void Prepare(EvalState state) => state.Columns[Id] = state.Simulation.Calculate(Variable);
+    public override void Prepare(EvalState state) => state.Columns[Id] = state.Simulation.Compute(Variable);
 
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
 }
@@ -289,7 +289,7 @@ internal sealed class GatherNode(FType type, string variable, string fromEntity,
 
     public override void Prepare(EvalState state)
     {
-        state.Columns[Id] = state.Simulation.Calculate(Variable);
+        state.Columns[Id] = state.Simulation.Compute(Variable);
         state.Maps[Id] = state.Simulation.Population.Map(fromEntity, toEntity);
     }
 
