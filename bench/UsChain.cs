@@ -5,7 +5,7 @@ using Portal.Core.Engine;
 namespace Portal.Bench;
 
 /// <summary>
-/// <c>us-chain [--rounds N] [--one-core] [--no-dispose]</c>: only the engine's federal chain (fresh
+/// <c>us-chain [--rounds N] [--one-core] [--no-dispose] | --profile</c>: only the engine's federal chain (fresh
 /// simulation per round, disposed at the end of the round unless --no-dispose), for profiling with
 /// <c>perf record</c> without the economy and household runs around it.
 /// </summary>
@@ -22,6 +22,12 @@ public static class UsChain
         var dispose = !args.Contains("--no-dispose");
         var model = ModelCatalog.Load(Path.Combine(AppContext.BaseDirectory, "Countries"), allowUnlocked: false).Find("us")!;
         var population = UsPopulation.Generate(1_000_000).ToPopulation(model);
+        if (args.Contains("--profile"))
+        {
+            UsKernel.Profile(model, population, ["income_tax_before_credits", "ctc"]);
+            return;
+        }
+
         long lastFaults = MinorFaults();
         var lastGcs = GC.CollectionCount(2);
         for (var r = 0; r < rounds; r++)
