@@ -21,6 +21,7 @@ public sealed class Simulation : IDisposable
 {
     private readonly Dictionary<string, double[]> cache = new(StringComparer.Ordinal);
     private readonly List<double[]> owned = [];
+    private readonly Dictionary<string, double[]> reductions = new(StringComparer.Ordinal);
     private readonly HashSet<string> computing = new(StringComparer.Ordinal);
     private readonly double[]?[] parameterTables;
     private readonly ResolvedScale[]?[] scaleTables;
@@ -126,6 +127,7 @@ public sealed class Simulation : IDisposable
 
         released = true;
         cache.Clear();
+        reductions.Clear();
         foreach (var column in owned)
         {
             ColumnMemory.Release(column);
@@ -203,6 +205,19 @@ public sealed class Simulation : IDisposable
         cache[variable] = result;
         return result;
     }
+
+    /// <summary>A column owned by this simulation (given back on dispose), contents unspecified.</summary>
+    internal double[] OwnedColumn(int length)
+    {
+        var column = ColumnMemory.Uninitialized(length);
+        owned.Add(column);
+        return column;
+    }
+
+    /// <summary>A reduction that formulas of several variables contain, once one of them materialised it (see Kernel.ShareReductions).</summary>
+    internal bool TryGetReduction(string key, out double[] column) => reductions.TryGetValue(key, out column!);
+
+    internal void AddReduction(string key, double[] column) => reductions[key] = column;
 
     /// <summary>Enum values as names.</summary>
     public string[] CalculateText(string enumVariable)

@@ -41,6 +41,9 @@ internal sealed record FType(TypeKind Kind, IReadOnlyList<string>? Values = null
         _ => new FType(TypeKind.Enum, variable.PossibleValues),
     };
 
+    /// <summary>Identifies the type exactly (enum types by all their values), for node keys.</summary>
+    public string Key => Kind == TypeKind.Enum ? $"enum<{string.Join("|", Values!)}>" : Kind.ToString();
+
     public bool Equals(FType? other) => other is not null && SameAs(other);
 
     public override int GetHashCode() => Kind.GetHashCode();
@@ -62,6 +65,9 @@ internal sealed class EvalState(Simulation simulation, int nodeCount)
     public readonly double[]?[] Columns = new double[]?[nodeCount];
     public readonly int[]?[] Maps = new int[]?[nodeCount];
     public readonly object?[] Tables = new object?[nodeCount];
+
+    /// <summary>Nodes already prepared (a node the binder merged is reached from several parents).</summary>
+    public readonly bool[] Prepared = new bool[nodeCount];
     private Worker? constWorker;
     private List<double[]>? rented;
 
@@ -121,6 +127,9 @@ internal sealed class Worker(int nodeCount, int localCount, int bufferSize)
     private static readonly Stack<Worker> Pool = new();
     private double[]?[] scratch = new double[]?[nodeCount];
     private int[]? combo;
+    private long[] stamps = new long[nodeCount];
+    private Seg[] memo = new Seg[nodeCount];
+    private long chunk = 1;
 
     public Seg[] Locals { get; private set; } = new Seg[localCount];
 
@@ -128,6 +137,28 @@ internal sealed class Worker(int nodeCount, int localCount, int bufferSize)
     public double[] Buffer(int id) => scratch[id] ??= new double[bufferSize];
 
     public int[] Combo => combo ??= new int[bufferSize];
+
+    /// <summary>Starts a new chunk: values memoised for the previous one are stale.</summary>
+    public void NextChunk() => chunk++;
+
+    /// <summary>
+    /// The node's values for the current chunk, computed once however many parents read them (the
+    /// binder merges identical subexpressions into one node). Stamped with a per-worker chunk number
+    /// that only grows, so a pooled worker never returns another formula's or chunk's values.
+    /// </summary>
+    public Seg Memoised(Node node, EvalState state, int start, int length)
+    {
+        var id = node.Id;
+        if (stamps[id] == chunk)
+        {
+            return memo[id];
+        }
+
+        var seg = node.EvalFresh(state, this, start, length);
+        memo[id] = seg;
+        stamps[id] = chunk;
+        return seg;
+    }
 
     /// <summary>
     /// A full-chunk worker from a process-wide pool: every formula of a large population otherwise
@@ -146,6 +177,8 @@ internal sealed class Worker(int nodeCount, int localCount, int bufferSize)
         if (worker.scratch.Length < nodeCount)
         {
             Array.Resize(ref worker.scratch, nodeCount);
+            Array.Resize(ref worker.stamps, nodeCount);
+            Array.Resize(ref worker.memo, nodeCount);
         }
 
         if (worker.Locals.Length < localCount)
@@ -159,6 +192,7 @@ internal sealed class Worker(int nodeCount, int localCount, int bufferSize)
     public static void Return(Worker worker)
     {
         Array.Clear(worker.Locals); // drop references to columns
+        Array.Clear(worker.memo);
         lock (Pool)
         {
             if (Pool.Count < (2 * Environment.ProcessorCount) + 2)
@@ -178,8 +212,42 @@ internal abstract class Node(FType type)
 
     public abstract IEnumerable<Node> Children { get; }
 
+    /// <summary>
+    /// Read by more than one parent in its formula (the binder merges identical subexpressions into
+    /// one node): its values are computed once per chunk and memoised (see <see cref="Worker.Memoised"/>).
+    /// </summary>
+    public bool Reused { get; set; }
+
+    /// <summary>Cheap to evaluate again (a slice of a column or of a local): never worth memoising.</summary>
+    protected virtual bool IsSlice => false;
+
+    private string? key;
+
+    /// <summary>
+    /// The node's structure: operation, its constants, variables and parameter slots, children's
+    /// keys and the result type. Within one simulation two nodes with equal keys compute equal
+    /// values (the binder merges them; reductions are shared across formulas, see
+    /// <see cref="Kernel.ShareReductions"/>).
+    /// </summary>
+    public string Key => key ??= $"{Describe()}({string.Join(",", Children.Select(c => c.Key))}):{Type.Key}";
+
+    /// <summary>The operation and its own constants (children and type are added by <see cref="Key"/>).</summary>
+    protected virtual string Describe() => GetType().Name;
+
+    /// <summary>Whether <see cref="Key"/> means the same in every formula (false below a formula's local).</summary>
+    public virtual bool Portable => Children.All(c => c.Portable);
+
     /// <summary>Called once per evaluation, before any chunk: fetches columns, materialises aggregations, folds constants.</summary>
-    public virtual void Prepare(EvalState state)
+    public void Prepare(EvalState state)
+    {
+        if (!state.Prepared[Id])
+        {
+            state.Prepared[Id] = true;
+            PrepareCore(state);
+        }
+    }
+
+    protected virtual void PrepareCore(EvalState state)
     {
         var allConst = true;
         foreach (var child in Children)
@@ -206,8 +274,11 @@ internal abstract class Node(FType type)
             return new Seg(buffer, 0);
         }
 
-        return EvalCore(state, worker, start, length);
+        return Reused && !IsSlice ? worker.Memoised(this, state, start, length) : EvalCore(state, worker, start, length);
     }
+
+    /// <summary>The chunk's values computed now (for <see cref="Worker.Memoised"/>).</summary>
+    public Seg EvalFresh(EvalState state, Worker worker, int start, int length) => EvalCore(state, worker, start, length);
 
     protected abstract Seg EvalCore(EvalState state, Worker worker, int start, int length);
 
@@ -247,7 +318,9 @@ internal sealed class ConstNode(FType type, double value) : Node(type)
 
     public override IEnumerable<Node> Children => [];
 
-    public override void Prepare(EvalState state)
+    protected override string Describe() => $"const {BitConverter.DoubleToInt64Bits(Value):x}";
+
+    protected override void PrepareCore(EvalState state)
     {
         state.IsConst[Id] = true;
         state.Const[Id] = Value;
@@ -260,7 +333,7 @@ internal sealed class PeriodNode() : Node(FType.Int)
 {
     public override IEnumerable<Node> Children => [];
 
-    public override void Prepare(EvalState state)
+    protected override void PrepareCore(EvalState state)
     {
         state.IsConst[Id] = true;
         state.Const[Id] = state.Simulation.Period;
@@ -275,7 +348,11 @@ internal sealed class VariableNode(FType type, string variable) : Node(type)
 
     public override IEnumerable<Node> Children => [];
 
-    public override void Prepare(EvalState state) => state.Columns[Id] = state.Simulation.Compute(Variable);
+    protected override bool IsSlice => true;
+
+    protected override string Describe() => $"variable {Variable}";
+
+    protected override void PrepareCore(EvalState state) => state.Columns[Id] = state.Simulation.Compute(Variable);
 
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
 }
@@ -287,7 +364,9 @@ internal sealed class GatherNode(FType type, string variable, string fromEntity,
 
     public override IEnumerable<Node> Children => [];
 
-    public override void Prepare(EvalState state)
+    protected override string Describe() => $"gather {Variable} {fromEntity}>{toEntity}";
+
+    protected override void PrepareCore(EvalState state)
     {
         state.Columns[Id] = state.Simulation.Compute(Variable);
         state.Maps[Id] = state.Simulation.Population.Map(fromEntity, toEntity);
@@ -316,7 +395,13 @@ internal sealed class LocalNode(FType type, int index, Node value) : Node(type)
 
     public override IEnumerable<Node> Children => [];
 
-    public override void Prepare(EvalState state)
+    protected override bool IsSlice => true;
+
+    protected override string Describe() => $"local {Index}";
+
+    public override bool Portable => false;
+
+    protected override void PrepareCore(EvalState state)
     {
         if (state.IsConst[Value.Id])
         {
@@ -325,7 +410,12 @@ internal sealed class LocalNode(FType type, int index, Node value) : Node(type)
         }
     }
 
-    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => worker.Locals[Index];
+    /// <summary>
+    /// The local's chunk, evaluated by the kernel before the result; in a pass that materialises a
+    /// reduction (<c>position(group, local)</c>) before the chunk loop, the local's value directly.
+    /// </summary>
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) =>
+        worker.Locals[Index] is { Array: not null } seg ? seg : Value.Eval(state, worker, start, length);
 }
 
 /// <summary>
@@ -405,6 +495,7 @@ internal abstract class BinaryNode(FType type, Node left, Node right) : Node(typ
 internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : BinaryNode(type, left, right)
     where TOp : struct, IBinaryOp
 {
+    protected override string Describe() => typeof(TOp).Name;
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => ComputeIntoBuffer(state, worker, start, length);
 
     protected override bool ComputesInto => true;
@@ -494,6 +585,7 @@ internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : Binar
 internal sealed class UnaryNode<TOp>(FType type, Node operand) : Node(type)
     where TOp : struct, IUnaryOp
 {
+    protected override string Describe() => typeof(TOp).Name;
     public Node Operand { get; } = operand;
 
     public override IEnumerable<Node> Children => [Operand];
@@ -527,6 +619,8 @@ internal sealed class UnaryNode<TOp>(FType type, Node operand) : Node(type)
 internal sealed class RoundDigitsNode(Node operand, int digits) : Node(FType.Float)
 {
     public override IEnumerable<Node> Children => [operand];
+
+    protected override string Describe() => $"round {digits}";
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
@@ -626,7 +720,9 @@ internal sealed class ParamNode(FType type, int slot, Node[] indexes, int[] stri
 
     public override IEnumerable<Node> Children => indexes;
 
-    public override void Prepare(EvalState state)
+    protected override string Describe() => $"parameter {Slot}";
+
+    protected override void PrepareCore(EvalState state)
     {
         foreach (var index in indexes)
         {
@@ -687,9 +783,11 @@ internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFu
 
     public override IEnumerable<Node> Children => [.. indexes, argument];
 
-    public override void Prepare(EvalState state)
+    protected override string Describe() => $"scale {Slot} {function}";
+
+    protected override void PrepareCore(EvalState state)
     {
-        base.Prepare(state);
+        base.PrepareCore(state);
         var scales = state.Simulation.ScaleTable(Slot);
         // A scale selected by constant indexes (or none) is resolved once here, not per chunk.
         var constant = indexes.Length == 0 || Array.TrueForAll(indexes, i => state.IsConst[i.Id]);
@@ -805,13 +903,25 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
 {
     public override IEnumerable<Node> Children => value is null ? filter is null ? [] : [filter] : filter is null ? [value] : [value, filter];
 
-    public override void Prepare(EvalState state)
+    protected override string Describe() => $"{kind} {Group} {(value is null ? "-" : "value")} {(filter is null ? "-" : "filter")}";
+
+    protected override void PrepareCore(EvalState state)
     {
-        base.Prepare(state);
+        base.PrepareCore(state);
+        if (TryReuse(state))
+        {
+            return;
+        }
+
+        Materialise(state);
+        Done(state);
+    }
+
+    private void Materialise(EvalState state)
+    {
         var (persons, map) = PersonMap(state);
         var groups = state.Simulation.Population.Count(Group);
-        var result = state.Column(Id, groups, zeroed: true);
-        state.Columns[Id] = result;
+        var result = ResultColumn(state, groups, zeroed: true);
         var constValue = value is null ? 1 : state.IsConst[value.Id] ? state.Const[value.Id] : 0;
         var varyingValue = value is not null && !state.IsConst[value.Id];
         var varyingKeep = filter is not null && !state.IsConst[filter.Id];
@@ -973,22 +1083,31 @@ internal sealed class PositionNode(string group, Node condition) : PersonGroupNo
 {
     public override IEnumerable<Node> Children => [condition];
 
-    public override void Prepare(EvalState state)
+    protected override string Describe() => $"position {Group}";
+
+    protected override void PrepareCore(EvalState state)
     {
-        base.Prepare(state);
-        var (persons, map) = PersonMap(state);
-        var counters = state.Column(-1, state.Simulation.Population.Count(Group), zeroed: true);
-        var result = state.Column(Id, persons, zeroed: false);
-        state.Columns[Id] = result;
-        if (state.IsConst[condition.Id])
+        base.PrepareCore(state);
+        if (TryReuse(state))
         {
-            Count(map, result, counters, 0, default, state.Const[condition.Id] != 0);
             return;
         }
 
-        // In person order on one thread: each person's position depends on the persons before it.
-        Kernel.Chunks(state, persons, (worker, start, length) =>
-            Count(map, result, counters, start, condition.Eval(state, worker, start, length).Span(length), false));
+        var (persons, map) = PersonMap(state);
+        var counters = state.Column(-1, state.Simulation.Population.Count(Group), zeroed: true);
+        var result = ResultColumn(state, persons, zeroed: false);
+        if (state.IsConst[condition.Id])
+        {
+            Count(map, result, counters, 0, default, state.Const[condition.Id] != 0);
+        }
+        else
+        {
+            // In person order on one thread: each person's position depends on the persons before it.
+            Kernel.Chunks(state, persons, (worker, start, length) =>
+                Count(map, result, counters, start, condition.Eval(state, worker, start, length).Span(length), false));
+        }
+
+        Done(state);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -1016,6 +1135,49 @@ internal abstract class PersonGroupNode(FType type, string group) : Node(type)
 
     protected override bool IsElementwise => false;
 
+    protected override bool IsSlice => true;
+
+    /// <summary>
+    /// Set when formulas of several variables contain this same reduction (equal <see cref="Node.Key"/>):
+    /// the first to run in a simulation keeps its column there and the others read it (see
+    /// <see cref="Kernel.ShareReductions"/>).
+    /// </summary>
+    public string? SharedKey { get; set; }
+
+    /// <summary>True when the simulation already holds this shared reduction (now the node's column).</summary>
+    protected bool TryReuse(EvalState state)
+    {
+        if (SharedKey is not null && state.Simulation.TryGetReduction(SharedKey, out var column))
+        {
+            state.Columns[Id] = column;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The column the reduction is materialised into: the simulation's when shared, else the formula's.</summary>
+    protected double[] ResultColumn(EvalState state, int length, bool zeroed)
+    {
+        var column = SharedKey is null ? state.Column(Id, length, zeroed) : state.Simulation.OwnedColumn(length);
+        if (zeroed && SharedKey is not null)
+        {
+            Array.Clear(column, 0, length);
+        }
+
+        state.Columns[Id] = column;
+        return column;
+    }
+
+    /// <summary>Offers the finished column to the other formulas of the simulation.</summary>
+    protected void Done(EvalState state)
+    {
+        if (SharedKey is not null)
+        {
+            state.Simulation.AddReduction(SharedKey, state.Columns[Id]!);
+        }
+    }
+
     /// <summary>The person count and the person → group index map.</summary>
     protected (int Persons, int[] Map) PersonMap(EvalState state)
     {
@@ -1031,7 +1193,6 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
 {
     public const int ChunkSize = 2048;
 
-
     public VariableDefinition Variable { get; } = variable;
 
     public Node[] Locals { get; } = locals;
@@ -1046,12 +1207,61 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
     /// <summary>Parameter slots read.</summary>
     public required IReadOnlyList<int> ParameterSlots { get; init; }
 
+    /// <summary>
+    /// Marks the reductions (aggregations, positions) that formulas of several variables contain
+    /// alike, e.g. <c>count(members, (is_head or is_spouse) and age >= 65)</c> in two deductions:
+    /// a simulation materialises each once (a full pass over the persons) and the other formulas
+    /// read its column. Only reductions whose key means the same everywhere (no formula locals).
+    /// </summary>
+    public static void ShareReductions(IEnumerable<Kernel> kernels)
+    {
+        var byKey = new Dictionary<string, List<PersonGroupNode>>(StringComparer.Ordinal);
+        foreach (var kernel in kernels)
+        {
+            foreach (var node in kernel.Nodes().OfType<PersonGroupNode>().Where(n => n.Portable))
+            {
+                if (!byKey.TryGetValue(node.Key, out var alike))
+                {
+                    byKey[node.Key] = alike = [];
+                }
+
+                alike.Add(node);
+            }
+        }
+
+        foreach (var (key, alike) in byKey)
+        {
+            foreach (var node in alike)
+            {
+                node.SharedKey = alike.Count > 1 ? key : null;
+            }
+        }
+    }
+
+    /// <summary>Every distinct node of the formula.</summary>
+    public IEnumerable<Node> Nodes()
+    {
+        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<Node>([.. Locals, Result]);
+        while (pending.TryPop(out var node))
+        {
+            if (seen.Add(node))
+            {
+                yield return node;
+                foreach (var child in node.Children)
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+    }
+
     public double[] Run(Simulation simulation)
     {
         var state = new EvalState(simulation, NodeCount);
         var rows = simulation.Population.Count(Variable.Entity);
         var output = ColumnMemory.Uninitialized(rows);
-        if (Locals.Length == 0 && Result is AggregateNode or PositionNode)
+        if (Locals.Length == 0 && Result is PersonGroupNode { SharedKey: null })
         {
             state.TargetId = Result.Id;
             state.Target = output;
@@ -1111,6 +1321,7 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
         var worker = pooled ? Worker.Rent(state.IsConst.Length, state.Simulation.LocalCapacity) : new Worker(state.IsConst.Length, state.Simulation.LocalCapacity, Math.Max(rows, 1));
         for (var start = 0; start < rows; start += ChunkSize)
         {
+            worker.NextChunk();
             chunk(worker, start, Math.Min(ChunkSize, rows - start));
         }
 
@@ -1143,6 +1354,7 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
             for (var c = first; c < last; c++)
             {
                 var start = c * ChunkSize;
+                worker.NextChunk();
                 chunk(worker, start, Math.Min(ChunkSize, rows - start));
             }
 

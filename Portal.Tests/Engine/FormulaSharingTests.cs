@@ -1,0 +1,135 @@
+using Portal.Core.Engine;
+using Portal.Core.Engine.Formulas;
+
+namespace Portal.Tests.Engine;
+
+/// <summary>
+/// The compiler merges identical subexpressions of a formula and shares identical reductions across
+/// formulas; results must be exactly those of the formulas evaluated naively.
+/// </summary>
+public sealed class FormulaSharingTests
+{
+    private static string Var(string name, string entity, string type, string formula) =>
+        $"{name}:\n  entity: {entity}\n  value_type: {type}\n  formula: |\n    {formula.Replace("\n", "\n    ", StringComparison.Ordinal)}\n";
+
+    // The same head rule three ways: with repeats the binder merges, with a local, and a variant the
+    // binder cannot merge (different constants), all over one population.
+    private const string Repeated =
+        "(tax_unit.adults > 0 and age >= 18 and position(tax_unit, age >= 18) == 0) or (tax_unit.adults == 0 and position(tax_unit, age >= 0) == 0)";
+
+    private static CountryModel Model() => EnginePackages.WithVariables(
+        Var("adults", "tax_unit", "int", "count(members, age >= 18)") +
+        Var("head_repeated", "person", "bool", Repeated) +
+        Var("head_local", "person", "bool", "adult = age >= 18\nunit_adults = tax_unit.adults\n(unit_adults > 0 and adult and position(tax_unit, adult) == 0) or (unit_adults == 0 and position(tax_unit, age >= 0) == 0)") +
+        Var("head_distinct", "person", "bool", "(tax_unit.adults > 0.0 and age >= 18.0 and position(tax_unit, age >= 18.0) == 0.0) or (tax_unit.adults == 0.0 and position(tax_unit, age >= 0.0) == 0.0)") +
+        Var("aged_a", "tax_unit", "float", "count(members, age >= 65 and employment_income > 0) * 100") +
+        Var("aged_b", "tax_unit", "int", "count(members, age >= 65 and employment_income > 0)") +
+        Var("aged_c", "tax_unit", "float", "extra = 1\ncount(members, age >= 65 and employment_income > 0) + extra"));
+
+    private static Population People(CountryModel model, int persons)
+    {
+        // Units of 1–4 persons in person order; some without adults; some aged with and without income.
+        var ages = new double[persons];
+        var incomes = new double[persons];
+        var units = new int[persons];
+        var unit = 0;
+        for (var p = 0; p < persons; unit++)
+        {
+            var size = 1 + (unit * 7 % 4);
+            for (var k = 0; k < size && p < persons; k++, p++)
+            {
+                units[p] = unit;
+                ages[p] = unit % 5 == 0 ? k * 3 : (unit * 13 + k * 29) % 90;
+                incomes[p] = (p % 3) * 10_000;
+            }
+        }
+
+        return EnginePackages.People(model, ages, incomes, units, units);
+    }
+
+    [Fact]
+    public void Identical_subexpressions_are_one_node_and_give_the_results_of_the_unmerged_formula()
+    {
+        var model = Model();
+        var kernel = model.Kernels["head_repeated"];
+        var nodes = kernel.Nodes().ToList();
+        // One node per distinct key: age, 18, age >= 18, the projection and the position each once.
+        Assert.Equal(nodes.Count, nodes.Select(n => n.Key).Distinct().Count());
+        Assert.Single(nodes, n => n is PositionNode && n.Key.Contains("const 4032", StringComparison.Ordinal)); // 18.0 as bits
+        Assert.Single(nodes, n => n is GatherNode);
+        Assert.Contains(nodes, n => n.Reused);
+
+        foreach (var persons in new[] { 11, 50_000 })
+        {
+            var population = People(model, persons);
+            var serial = new Simulation(model, population, 2024) { Parallel = false };
+            var expected = serial.Calculate("head_distinct");
+            Assert.Equal(expected, serial.Calculate("head_repeated"));
+            Assert.Equal(expected, serial.Calculate("head_local"));
+            var parallel = new Simulation(model, population, 2024) { ParallelWork = 0 };
+            Assert.Equal(expected, parallel.Calculate("head_repeated"));
+            Assert.Equal(expected, parallel.Calculate("head_local"));
+        }
+    }
+
+    [Fact]
+    public void A_local_inside_position_is_evaluated_in_the_position_pass()
+    {
+        var model = EnginePackages.WithVariables(Var("second_adult", "person", "bool", "adult = age >= 18\nadult and position(tax_unit, adult) == 1"));
+        var population = EnginePackages.People(model, [40, 10, 70, 30, 5], taxUnits: [0, 0, 0, 1, 1]);
+        Assert.Equal([0, 0, 1, 0, 0], new Simulation(model, population, 2024).Calculate("second_adult"));
+    }
+
+    [Fact]
+    public void Identical_reductions_in_several_formulas_are_materialised_once_per_simulation()
+    {
+        var model = Model();
+        var counts = new[] { "aged_a", "aged_b", "aged_c" }
+            .Select(v => model.Kernels[v].Nodes().OfType<AggregateNode>().Single())
+            .ToList();
+        Assert.All(counts, n => Assert.Equal(counts[0].Key, n.SharedKey));
+        // Positions alike in head_repeated and head_distinct differ in their constants' types: not shared with each other.
+        Assert.NotEqual(
+            model.Kernels["head_repeated"].Nodes().OfType<PositionNode>().Select(n => n.Key).Order(),
+            model.Kernels["head_distinct"].Nodes().OfType<PositionNode>().Select(n => n.Key).Order());
+        // A reduction under a formula local is never shared (its key names the formula's local).
+        Assert.All(model.Kernels["head_local"].Nodes().OfType<PositionNode>().Where(n => !n.Portable), n => Assert.Null(n.SharedKey));
+
+        var population = People(model, 30_001);
+        using var simulation = new Simulation(model, population, 2024);
+        var b = simulation.Calculate("aged_b");
+        var a = simulation.Calculate("aged_a");
+        var c = simulation.Calculate("aged_c");
+        Assert.Equal(b.Select(x => x * 100), a);
+        Assert.Equal(b.Select(x => x + 1), c);
+        Assert.Contains(b, x => x > 0);
+
+        // A root reduction that is shared still gets a column of its own: changing one variable's
+        // values (as a partial household input does) cannot leak into another's.
+        Assert.True(simulation.TryGetReduction(counts[1].SharedKey!, out var shared));
+        Assert.NotSame(shared, b);
+        Assert.Equal(shared, b);
+
+        // Every result equals a simulation computing each variable alone (nothing shared yet).
+        foreach (var variable in new[] { "aged_a", "aged_c", "head_repeated" })
+        {
+            using var alone = new Simulation(model, population, 2024);
+            Assert.Equal(alone.Calculate(variable), simulation.Calculate(variable));
+        }
+    }
+
+    [Fact]
+    public void Shared_reductions_follow_a_reform()
+    {
+        var model = EnginePackages.WithVariables(
+            Var("taxed_a", "tax_unit", "float", "count(members, employment_income > parameters.tax.income.personal_allowance)") +
+            Var("taxed_b", "tax_unit", "float", "count(members, employment_income > parameters.tax.income.personal_allowance) * 2"));
+        var population = EnginePackages.People(model, [40, 50, 60], [15_000, 25_000, 35_000], taxUnits: [0, 0, 0]);
+        using var baseline = new Simulation(model, population, 2024);
+        Assert.Equal([3], baseline.Calculate("taxed_a"));
+        using var reformed = baseline.WithReform(Reform.Parse("""[{"path": "tax.income.personal_allowance", "start": "2024-01-01", "value": 30000}]"""));
+        Assert.Equal([2], reformed.Calculate("taxed_b"));
+        Assert.Equal([1], reformed.Calculate("taxed_a"));
+        Assert.Equal([6], baseline.Calculate("taxed_b"));
+    }
+}
