@@ -132,4 +132,33 @@ public sealed class FormulaSharingTests
         Assert.Equal([1], reformed.Calculate("taxed_a"));
         Assert.Equal([6], baseline.Calculate("taxed_b"));
     }
+
+    [Fact]
+    public void Scales_found_by_counting_brackets_are_bit_identical_to_the_bracket_loop()
+    {
+        double[][] thresholdSets = [[0, 11_600, 47_150, 100_525, 191_950, 243_725, 609_350], [0, 0, 100, 100, 5_000], [-50, 10], [7], [0, 20_000, 10_000, 30_000]];
+        double[][] valueSets = [[0.1, 0.12, 0.22, 0.24, 0.32, 0.35, 0.37], [0.5, -0.25, 1e-7, 0.3, 0.45], [0.3, 1.7], [0.2], [0.1, 0.2, 0.3, 0.4]];
+        var random = new Random(7);
+        var xs = Enumerable.Range(0, 20_000).Select(_ => (random.NextDouble() * 900_000) - 50_000)
+            .Concat([0, -0.0, 100, 11_600, 609_350, 1e300, double.PositiveInfinity, double.NegativeInfinity, double.NaN, double.Epsilon])
+            .Concat(thresholdSets.SelectMany(t => t))
+            .ToList();
+        for (var s = 0; s < thresholdSets.Length; s++)
+        {
+            foreach (var type in new[] { Portal.Core.Engine.ScaleType.MarginalRate, Portal.Core.Engine.ScaleType.SingleAmount })
+            {
+                var scale = new ResolvedScale(type, thresholdSets[s], valueSets[s]);
+                foreach (var function in new[] { ScaleFunction.Calc, ScaleFunction.MarginalRate })
+                {
+                    foreach (var x in xs)
+                    {
+                        var expected = scale.ApplyInOrder(function, x);
+                        var actual = scale.Apply(function, x);
+                        Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(actual) || (double.IsNaN(expected) && double.IsNaN(actual)),
+                            $"scale {s} {type} {function}({x:R}): {actual:R}, bracket loop {expected:R}");
+                    }
+                }
+            }
+        }
+    }
 }

@@ -833,8 +833,42 @@ internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFu
 }
 
 /// <summary>A scale's brackets at one instant.</summary>
-internal sealed class ResolvedScale(ScaleType type, double[] thresholds, double[] values)
+internal sealed class ResolvedScale
 {
+    private readonly ScaleType type;
+    private readonly double[] thresholds;
+    private readonly double[] values;
+
+    // Thresholds in non-decreasing order (every real schedule): the brackets x reaches are a prefix,
+    // found by counting comparisons without a branch per bracket, and calc adds the last bracket's
+    // share to the tax of the full brackets below it, precomputed by the same additions in the same
+    // order as the bracket loop (so the result is bit-identical to it).
+    private readonly bool ordered;
+    private readonly double[] below;
+
+    public ResolvedScale(ScaleType type, double[] thresholds, double[] values)
+    {
+        this.type = type;
+        this.thresholds = thresholds;
+        this.values = values;
+        ordered = true;
+        for (var b = 1; b < thresholds.Length; b++)
+        {
+            ordered &= thresholds[b - 1] <= thresholds[b];
+        }
+
+        below = new double[thresholds.Length];
+        var tax = 0.0;
+        for (var b = 0; b < thresholds.Length; b++)
+        {
+            below[b] = tax;
+            if (b + 1 < thresholds.Length)
+            {
+                tax += values[b] * (thresholds[b + 1] - thresholds[b]);
+            }
+        }
+    }
+
     public bool SameAs(ResolvedScale other) =>
         type == other.Type && thresholds.AsSpan().SequenceEqual(other.Thresholds) && values.AsSpan().SequenceEqual(other.Values);
 
@@ -844,7 +878,45 @@ internal sealed class ResolvedScale(ScaleType type, double[] thresholds, double[
 
     public double[] Values => values;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Apply(ScaleFunction function, double x)
+    {
+        if (!ordered)
+        {
+            return ApplyInOrder(function, x);
+        }
+
+        var t = thresholds;
+        var reached = 0;
+        if (function == ScaleFunction.Calc && type == ScaleType.MarginalRate)
+        {
+            // Brackets the loop would enter: it stops at the first threshold with x <= threshold.
+            for (var b = 0; b < t.Length; b++)
+            {
+                reached += x <= t[b] ? 0 : 1;
+            }
+
+            if (reached == 0)
+            {
+                return 0.0;
+            }
+
+            var last = reached - 1;
+            var high = reached < t.Length ? t[reached] : double.PositiveInfinity;
+            return below[last] + (values[last] * (Math.Min(x, high) - t[last]));
+        }
+
+        // The loop keeps the value of every bracket with x >= threshold until the first without.
+        for (var b = 0; b < t.Length; b++)
+        {
+            reached += x >= t[b] ? 1 : 0;
+        }
+
+        return reached == 0 ? 0.0 : values[reached - 1];
+    }
+
+    /// <summary>The bracket loop itself (the reference semantics; used for thresholds out of order).</summary>
+    public double ApplyInOrder(ScaleFunction function, double x)
     {
         if (function == ScaleFunction.Calc && type == ScaleType.MarginalRate)
         {
