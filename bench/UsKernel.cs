@@ -56,7 +56,7 @@ public static class UsKernel
 
     private static EconomyRun Economy(CountryModel model, Population population, Reform reform)
     {
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = Cpu();
         var clock = Stopwatch.StartNew();
         var baseline = new Simulation(model, population, Period);
         var reformed = baseline.WithReform(reform);
@@ -65,7 +65,7 @@ public static class UsKernel
         reformed.Dispose();
         baseline.Dispose();
         // CPU time beside wall time: on a shared machine the wall clock also counts waiting for a core.
-        return new EconomyRun(clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, b, r);
+        return new EconomyRun(clock.Elapsed.TotalSeconds, Cpu() - cpu, b, r);
     }
 
     private static void CompareKernel(CountryModel model, UsPopulation data, Population population)
@@ -196,7 +196,7 @@ public static class UsKernel
         Console.WriteLine($"One household, all {model.Variables.Count} variables: p50 {measured[measured.Count / 2]:F3} ms, p95 {measured[(int)(measured.Count * 0.95)]:F3} ms (target p50 ≤ 2 ms)");
     }
 
-    private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+    private static double Cpu() => CpuClock.Seconds();
 
     private static double Median(IEnumerable<double> values)
     {
