@@ -152,23 +152,24 @@ public static class UsKernel
             Visit(target);
         }
 
-        // Several rounds on one thread (fresh simulation each, disposed): on a shared machine one round's times are
-        // mostly noise; the fastest of each variable is its uncontended cost.
-        const int Rounds = 7;
+        // Several rounds on one thread (fresh simulation each, disposed), timed in CPU time: on a shared
+        // machine one round's wall times are mostly waiting; the fastest of each variable is its
+        // uncontended cost.
+        const int Rounds = 15;
         var samples = order.ToDictionary(name => name, _ => new List<double>(), StringComparer.Ordinal);
         for (var round = 0; round < Rounds; round++)
         {
             using var simulation = new Simulation(model, population, Period) { Parallel = false };
             foreach (var name in order)
             {
-                var clock = Stopwatch.StartNew();
+                var cpu = Cpu();
                 simulation.Calculate(name);
-                samples[name].Add(clock.Elapsed.TotalMilliseconds);
+                samples[name].Add((Cpu() - cpu) * 1000);
             }
         }
 
         var times = order.Select(name => (Name: name, Best: samples[name].Min(), Median: Median(samples[name]), Input: model.FindVariable(name)!.IsInput)).ToList();
-        Console.WriteLine($"  per variable, {Rounds} rounds ({times.Sum(t => t.Best):F1} ms in all at each variable's best, {times.Sum(t => t.Median):F1} ms at medians), slowest first:");
+        Console.WriteLine($"  per variable, CPU time over {Rounds} rounds on one thread ({times.Sum(t => t.Best):F1} ms in all at each variable's best, {times.Sum(t => t.Median):F1} ms at medians), slowest first:");
         foreach (var (name, best, median, input) in times.OrderByDescending(t => t.Best).Take(20))
         {
             Console.WriteLine($"    {name,-32} {best,8:F2} ms best {median,8:F2} ms median{(input ? " (input)" : "")}");

@@ -160,5 +160,82 @@ public sealed class FormulaSharingTests
                 }
             }
         }
+
+        // The flat block over several ordered scales of different widths (padded), selected per row.
+        foreach (var type in new[] { Portal.Core.Engine.ScaleType.MarginalRate, Portal.Core.Engine.ScaleType.SingleAmount })
+        {
+            var scales = Enumerable.Range(0, 4).Select(s => new ResolvedScale(type, thresholdSets[s], valueSets[s])).ToArray();
+            foreach (var function in new[] { ScaleFunction.Calc, ScaleFunction.MarginalRate })
+            {
+                var block = ScaleBlock.TryCreate(scales, function)!;
+                var index = xs.Select((_, i) => (double)(i % scales.Length)).ToArray();
+                var actual = new double[xs.Count];
+                block.Apply(xs.ToArray(), index, default, actual);
+                for (var i = 0; i < xs.Count; i++)
+                {
+                    var expected = scales[i % scales.Length].ApplyInOrder(function, xs[i]);
+                    Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(actual[i]) || (double.IsNaN(expected) && double.IsNaN(actual[i])),
+                        $"block {type} {function}, scale {i % scales.Length} at {xs[i]:R}: {actual[i]:R}, bracket loop {expected:R}");
+                }
+            }
+        }
+
+        // Thresholds out of order: no block, the bracket loop applies.
+        Assert.Null(ScaleBlock.TryCreate([new ResolvedScale(Portal.Core.Engine.ScaleType.MarginalRate, thresholdSets[4], valueSets[4])], ScaleFunction.Calc));
+    }
+
+    [Fact]
+    public void Positions_counted_in_the_pass_that_reads_them_equal_materialised_ones()
+    {
+        var model = EnginePackages.WithVariables(
+            Var("first_adult", "person", "bool", "age >= 18 and position(tax_unit, age >= 18) == 0") +
+            Var("rank_twice", "person", "int", "position(tax_unit, age >= 18) + position(tax_unit, age >= 18) * 10") +
+            Var("rank_local", "person", "int", "rank = position(tax_unit, employment_income > 0)\nrank * 2 + position(household, rank == 0)") +
+            Var("firsts", "tax_unit", "int", "count(members, position(tax_unit, age >= 18) == 0 and age >= 18)") +
+            Var("nested", "tax_unit", "float", "sum(members.employment_income, position(tax_unit, position(tax_unit, age < 18) >= 1) == 0)"));
+        var population = People(model, 40_003);
+        var ages = population.TryGetInput("age", out var a) ? a : throw new InvalidOperationException();
+
+        // Streamed (one thread) against materialised (the main loop in parallel materialises positions first).
+        using var streamed = new Simulation(model, population, 2024) { Parallel = false };
+        using var materialised = new Simulation(model, population, 2024) { ParallelWork = 0 };
+        foreach (var variable in new[] { "first_adult", "rank_twice", "rank_local", "firsts", "nested" })
+        {
+            Assert.Equal(materialised.Calculate(variable), streamed.Calculate(variable));
+        }
+
+        // And against the rule computed here: the first adult of each unit, ranks of adults.
+        var firstAdult = streamed.Calculate("first_adult");
+        var rankTwice = streamed.Calculate("rank_twice");
+        var taxUnit = population.Map("person", "tax_unit");
+        var seen = new Dictionary<int, int>();
+        for (var p = 0; p < ages.Length; p++)
+        {
+            var rank = seen.GetValueOrDefault(taxUnit[p]);
+            Assert.Equal(ages[p] >= 18 && rank == 0 ? 1 : 0, firstAdult[p]);
+            Assert.Equal(rank * 11, rankTwice[p]);
+            seen[taxUnit[p]] = rank + (ages[p] >= 18 ? 1 : 0);
+        }
+
+        Assert.Equal(firstAdult.Sum(), streamed.Calculate("firsts").Sum());
+
+        // nested: income of members with no earlier member that had a child before it.
+        var incomes = population.TryGetInput("employment_income", out var i) ? i : throw new InvalidOperationException();
+        var expected = new double[streamed.Calculate("nested").Length];
+        var (children, marked) = (new Dictionary<int, int>(), new Dictionary<int, int>());
+        for (var p = 0; p < ages.Length; p++)
+        {
+            var u = taxUnit[p];
+            var childrenBefore = children.GetValueOrDefault(u);
+            if (marked.GetValueOrDefault(u) == 0)
+            {
+                expected[u] += incomes[p];
+            }
+
+            marked[u] = marked.GetValueOrDefault(u) + (childrenBefore >= 1 ? 1 : 0);
+            children[u] = childrenBefore + (ages[p] < 18 ? 1 : 0);
+        }
+
+        Assert.Equal(expected, streamed.Calculate("nested"));
     }
 }

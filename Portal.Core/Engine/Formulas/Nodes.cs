@@ -66,6 +66,9 @@ internal sealed class EvalState(Simulation simulation, int nodeCount)
     public readonly int[]?[] Maps = new int[]?[nodeCount];
     public readonly object?[] Tables = new object?[nodeCount];
 
+    /// <summary>Positions computed chunk by chunk in the pass that reads them, not materialised (see Kernel.StreamedPositions).</summary>
+    public IReadOnlySet<Node> Streamed { get; set; } = System.Collections.Frozen.FrozenSet<Node>.Empty;
+
     /// <summary>Nodes already prepared (a node the binder merged is reached from several parents).</summary>
     public readonly bool[] Prepared = new bool[nodeCount];
     private Worker? constWorker;
@@ -791,7 +794,12 @@ internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFu
         var scales = state.Simulation.ScaleTable(Slot);
         // A scale selected by constant indexes (or none) is resolved once here, not per chunk.
         var constant = indexes.Length == 0 || Array.TrueForAll(indexes, i => state.IsConst[i.Id]);
-        state.Tables[Id] = constant ? scales[indexes.Length == 0 ? 0 : Kernel.ConstIndex(state, indexes, strides)] : scales;
+        if (constant)
+        {
+            scales = [scales[indexes.Length == 0 ? 0 : Kernel.ConstIndex(state, indexes, strides)]];
+        }
+
+        state.Tables[Id] = ScaleBlock.TryCreate(scales, function) ?? (object)scales;
     }
 
     protected override bool IsElementwise => false;
@@ -804,8 +812,24 @@ internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFu
     protected override void ComputeInto(EvalState state, Worker worker, int start, int length, Span<double> buffer)
     {
         var x = argument.Eval(state, worker, start, length).Span(length);
-        if (state.Tables[Id] is ResolvedScale scale)
+        if (state.Tables[Id] is ScaleBlock block)
         {
+            if (block.Count == 1)
+            {
+                block.Apply(x, default, default, buffer);
+            }
+            else if (indexes.Length == 1)
+            {
+                block.Apply(x, indexes[0].Eval(state, worker, start, length).Span(length), default, buffer);
+            }
+            else
+            {
+                block.Apply(x, default, Kernel.ComboIndex(state, worker, indexes, strides, start, length, Id), buffer);
+            }
+        }
+        else if (state.Tables[Id] is ResolvedScale[] { Length: 1 } one)
+        {
+            var scale = one[0];
             for (var i = 0; i < length; i++)
             {
                 buffer[i] = scale.Apply(function, x[i]);
@@ -827,6 +851,98 @@ internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFu
             for (var i = 0; i < length; i++)
             {
                 buffer[i] = scales[combo[i]].Apply(function, x[i]);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The scales one <see cref="ScaleNode"/> can select (one per combination of its enum indexes), laid
+/// out flat for the row loop: scale k's thresholds at [k × stride ..], padded to the widest scale with
+/// +∞ thresholds (never reached: x ≤ +∞, and for the amount lookup the padding repeats the last value)
+/// and one +∞ more as the top of the last bracket. Only when every scale's thresholds are ordered and
+/// all take the same form (bracket sums, or the last bracket's value); otherwise the scales apply one
+/// by one. Results are those of <see cref="ResolvedScale.Apply"/>, bit for bit.
+/// </summary>
+internal sealed class ScaleBlock
+{
+    private readonly int width;
+    private readonly bool sums;
+    private readonly double[] thresholds;
+    private readonly double[] below;
+    private readonly double[] values;
+
+    private ScaleBlock(int count, int width, bool sums, double[] thresholds, double[] below, double[] values)
+    {
+        Count = count;
+        this.width = width;
+        this.sums = sums;
+        this.thresholds = thresholds;
+        this.below = below;
+        this.values = values;
+    }
+
+    public int Count { get; }
+
+    public static ScaleBlock? TryCreate(ResolvedScale[] scales, ScaleFunction function)
+    {
+        var sums = function == ScaleFunction.Calc && scales[0].Type == ScaleType.MarginalRate;
+        if (!Array.TrueForAll(scales, s => s.Ordered && (function == ScaleFunction.Calc && s.Type == ScaleType.MarginalRate) == sums))
+        {
+            return null;
+        }
+
+        var width = scales.Max(s => s.Thresholds.Length);
+        var stride = width + 1;
+        var thresholds = new double[scales.Length * stride];
+        var below = new double[scales.Length * stride];
+        var values = new double[scales.Length * stride];
+        for (var k = 0; k < scales.Length; k++)
+        {
+            var scale = scales[k];
+            var n = scale.Thresholds.Length;
+            for (var b = 0; b < stride; b++)
+            {
+                thresholds[(k * stride) + b] = b < n ? scale.Thresholds[b] : double.PositiveInfinity;
+                below[(k * stride) + b] = scale.Below[Math.Min(b, n - 1)];
+                values[(k * stride) + b] = scale.Values[Math.Min(b, n - 1)];
+            }
+        }
+
+        return new ScaleBlock(scales.Length, width, sums, thresholds, below, values);
+    }
+
+    /// <summary>d[i] = scale (index[i] or combo[i], or the only one) applied to x[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Apply(ReadOnlySpan<double> x, ReadOnlySpan<double> index, ReadOnlySpan<int> combo, Span<double> d)
+    {
+        var stride = width + 1;
+        var t = thresholds;
+        for (var i = 0; i < d.Length; i++)
+        {
+            var k = (!index.IsEmpty ? (int)index[i] : !combo.IsEmpty ? combo[i] : 0) * stride;
+            var xi = x[i];
+            var reached = 0;
+            if (sums)
+            {
+                // Brackets the loop enters: it stops at the first threshold with x <= threshold.
+                for (var b = 0; b < width; b++)
+                {
+                    reached += xi <= t[k + b] ? 0 : 1;
+                }
+
+                var last = k + reached - 1;
+                d[i] = reached == 0 ? 0.0 : below[last] + (values[last] * (Math.Min(xi, t[last + 1]) - t[last]));
+            }
+            else
+            {
+                // The value of every bracket with x >= threshold, up to the first without.
+                for (var b = 0; b < width; b++)
+                {
+                    reached += xi >= t[k + b] ? 1 : 0;
+                }
+
+                d[i] = reached == 0 ? 0.0 : values[k + reached - 1];
             }
         }
     }
@@ -877,6 +993,12 @@ internal sealed class ResolvedScale
     public double[] Thresholds => thresholds;
 
     public double[] Values => values;
+
+    /// <summary>Thresholds in non-decreasing order.</summary>
+    public bool Ordered => ordered;
+
+    /// <summary>Tax of the full brackets below each bracket, summed as the bracket loop does.</summary>
+    public double[] Below => below;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Apply(ScaleFunction function, double x)
@@ -1160,34 +1282,79 @@ internal sealed class PositionNode(string group, Node condition) : PersonGroupNo
     protected override void PrepareCore(EvalState state)
     {
         base.PrepareCore(state);
+        var (persons, map) = PersonMap(state);
+        if (state.Streamed.Contains(this))
+        {
+            // Computed chunk by chunk by the one pass that reads it (see Kernel.StreamedPositions).
+            state.Tables[Id] = new Stream(map, state.Column(-1, state.Simulation.Population.Count(Group), zeroed: true));
+            return;
+        }
+
         if (TryReuse(state))
         {
             return;
         }
 
-        var (persons, map) = PersonMap(state);
         var counters = state.Column(-1, state.Simulation.Population.Count(Group), zeroed: true);
         var result = ResultColumn(state, persons, zeroed: false);
         if (state.IsConst[condition.Id])
         {
-            Count(map, result, counters, 0, default, state.Const[condition.Id] != 0);
+            Count(map, counters, 0, default, state.Const[condition.Id] != 0, result);
         }
         else
         {
             // In person order on one thread: each person's position depends on the persons before it.
             Kernel.Chunks(state, persons, (worker, start, length) =>
-                Count(map, result, counters, start, condition.Eval(state, worker, start, length).Span(length), false));
+                Count(map, counters, start, condition.Eval(state, worker, start, length).Span(length), false, result.AsSpan(start, length)));
         }
 
         Done(state);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Count(int[] map, double[] result, double[] counters, int start, ReadOnlySpan<double> keep, bool constKeep)
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
     {
-        var length = keep.IsEmpty ? map.Length - start : keep.Length;
+        if (state.Tables[Id] is not Stream stream)
+        {
+            return base.EvalCore(state, worker, start, length);
+        }
+
+        var buffer = worker.Buffer(Id);
+        if (start == stream.Last)
+        {
+            return new Seg(buffer, 0); // a second parent in the same chunk
+        }
+
+        if (start != stream.Next)
+        {
+            throw new InvalidOperationException($"position() streamed out of order: rows from {start}, expected {stream.Next}");
+        }
+
+        var constant = state.IsConst[condition.Id];
+        var keep = constant ? default : condition.Eval(state, worker, start, length).Span(length);
+        Count(stream.Map, stream.Counters, start, keep, constant && state.Const[condition.Id] != 0, buffer.AsSpan(0, length));
+        stream.Last = start;
+        stream.Next = start + length;
+        return new Seg(buffer, 0);
+    }
+
+    /// <summary>Counters of a position computed in the pass that reads it, and the chunk it is at.</summary>
+    private sealed class Stream(int[] map, double[] counters)
+    {
+        public int[] Map { get; } = map;
+
+        public double[] Counters { get; } = counters;
+
+        public int Next { get; set; }
+
+        public int Last { get; set; } = -1;
+    }
+
+    /// <summary>Positions of rows start.. (all remaining rows when <paramref name="keep"/> is empty) into <paramref name="output"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Count(int[] map, double[] counters, int start, ReadOnlySpan<double> keep, bool constKeep, Span<double> output)
+    {
+        var length = keep.IsEmpty ? output.Length : keep.Length;
         var rows = map.AsSpan(start, length);
-        var output = result.AsSpan(start, length);
         for (var i = 0; i < rows.Length; i++)
         {
             var g = rows[i];
@@ -1257,7 +1424,7 @@ internal abstract class PersonGroupNode(FType type, string group) : Node(type)
         return (population.PersonCount, population.Map(population.Model.Person.Key, Group));
     }
 
-    protected sealed override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
 }
 
 /// <summary>A compiled variable formula: locals then the result, evaluated chunk by chunk over the entity's rows.</summary>
@@ -1272,6 +1439,10 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
     public Node Result { get; } = result;
 
     public int NodeCount { get; } = nodeCount;
+
+    // Positions each read by one pass only: [0] those of reductions' passes (always serial),
+    // [1] those plus the main chunk loop's (when it runs on one thread).
+    private readonly HashSet<Node>[] streamable = StreamedPositions(locals, result);
 
     /// <summary>Variables read directly (any entity), including role variables of role filters.</summary>
     public required IReadOnlyList<string> Dependencies { get; init; }
@@ -1333,6 +1504,7 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
         var state = new EvalState(simulation, NodeCount);
         var rows = simulation.Population.Count(Variable.Entity);
         var output = ColumnMemory.Uninitialized(rows);
+        state.Streamed = streamable[RunsSerially(state, rows) ? 1 : 0];
         if (Locals.Length == 0 && Result is PersonGroupNode { SharedKey: null })
         {
             state.TargetId = Result.Id;
@@ -1386,6 +1558,78 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
         }
     }
 
+    /// <summary>
+    /// Whether the main chunk loop runs on the calling thread. Parallel only when each thread gets
+    /// enough work (rows × nodes) to repay waking it up: a formula over a million rows is a few
+    /// milliseconds, and measured on 2 shared cores a barrier per formula cost more CPU (spinning,
+    /// concurrent page faults on the fresh output, waiting for a descheduled thread) than it saved in
+    /// wall time.
+    /// </summary>
+    private static bool RunsSerially(EvalState state, int rows) =>
+        (long)rows * state.IsConst.Length < state.Simulation.ParallelWork
+        || (rows + ChunkSize - 1) / ChunkSize < 16
+        || !state.Simulation.Parallel;
+
+    /// <summary>
+    /// The positions that need no column: each is read by a single pass over the persons (the main
+    /// chunk loop, or the pass materialising one reduction), which visits the rows in order on one
+    /// thread and so can count them as it goes (counters per group carried from chunk to chunk).
+    /// Materialising one instead writes a person column in a pass of its own and reads it back, three
+    /// streams through memory that, on a 1M-person chain, cost more than the counting. The formula's
+    /// result itself is written straight into the output as before.
+    /// </summary>
+    private static HashSet<Node>[] StreamedPositions(Node[] locals, Node result)
+    {
+        var passes = new Dictionary<Node, HashSet<Node?>>(ReferenceEqualityComparer.Instance);
+        var reductions = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var pending = new Queue<(IEnumerable<Node> Roots, Node? Pass)>([([.. locals, result], null)]);
+        while (pending.TryDequeue(out var pass))
+        {
+            var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+            var stack = new Stack<Node>(pass.Roots);
+            while (stack.TryPop(out var node))
+            {
+                if (!seen.Add(node))
+                {
+                    continue;
+                }
+
+                if (node is PersonGroupNode)
+                {
+                    // Its own children are read by its own pass, not this one.
+                    if (node is PositionNode)
+                    {
+                        if (!passes.TryGetValue(node, out var readers))
+                        {
+                            passes[node] = readers = new HashSet<Node?>(ReferenceEqualityComparer.Instance);
+                        }
+
+                        readers.Add(pass.Pass);
+                    }
+
+                    if (reductions.Add(node))
+                    {
+                        pending.Enqueue((node.Children, node));
+                    }
+
+                    continue;
+                }
+
+                foreach (var child in node is LocalNode local ? [local.Value] : node.Children)
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+
+        var single = passes.Where(p => p.Value.Count == 1 && !ReferenceEquals(p.Key, result)).ToList();
+        return
+        [
+            new HashSet<Node>(single.Where(p => p.Value.Single() is not null).Select(p => p.Key), ReferenceEqualityComparer.Instance),
+            new HashSet<Node>(single.Select(p => p.Key), ReferenceEqualityComparer.Instance),
+        ];
+    }
+
     /// <summary>Runs <paramref name="chunk"/> over all rows in order on the calling thread.</summary>
     public static void Chunks(EvalState state, int rows, Action<Worker, int, int> chunk)
     {
@@ -1407,11 +1651,7 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
     {
         var chunks = (rows + ChunkSize - 1) / ChunkSize;
         var localCount = state.Simulation.LocalCapacity;
-        // Parallel only when each thread gets enough work (rows × nodes) to repay waking it up: a
-        // formula over a million rows is a few milliseconds, and measured on 2 shared cores a barrier
-        // per formula cost more CPU (spinning, concurrent page faults on the fresh output, waiting for
-        // a descheduled thread) than it saved in wall time.
-        if ((long)rows * state.IsConst.Length < state.Simulation.ParallelWork || chunks < 16 || !state.Simulation.Parallel)
+        if (RunsSerially(state, rows))
         {
             Chunks(state, rows, chunk);
             return;
