@@ -10,13 +10,16 @@ using Portal.Core.Data.Migrations;
 using Portal.Core.Engine;
 using Portal.Core.Features.AccessTokens;
 using Portal.Core.Features.Audit;
+using Portal.Core.Features.Bundles;
 using Portal.Core.Features.Dashboard;
 using Portal.Core.Features.DataReleases;
 using Portal.Core.Features.Demo;
 using Portal.Core.Features.Jobs;
 using Portal.Core.Features.ModelReleases;
 using Portal.Core.Features.Models;
+using Portal.Core.Features.Policies;
 using Portal.Core.Features.Setup;
+using Portal.Core.Features.Simulations;
 using Portal.Core.Features.Users;
 using Portal.Core.Identity;
 using Portal.Core.Jobs;
@@ -100,6 +103,9 @@ public static class PortalCoreExtensions
         services.AddScoped<ListAuditEventsHandler>();
         services.AddScoped<RegisterModelReleasesHandler>();
         services.AddDataReleases();
+        services.AddAliases();
+        services.AddPolicies();
+        services.AddSimulationForms();
 
         // Country model packages: loaded and compiled once, on first use (the web host forces it at start-up).
         var models = ModelOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
@@ -110,6 +116,7 @@ public static class PortalCoreExtensions
         services.AddScoped<CalculateHouseholdHandler>();
         services.AddScoped<RunCalculatorHandler>();
         services.AddScoped<CompareReleasesHandler>();
+        services.AddBundles();
 
         return services
             .AddIdentityCore<PortalUser>(options =>

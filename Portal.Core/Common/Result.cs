@@ -7,6 +7,12 @@ public enum ProblemKind
     NotFound,
     Conflict,
     Forbidden,
+
+    /// <summary>A conditional request whose precondition (e.g. <c>If-Match</c>) no longer holds: 412.</summary>
+    PreconditionFailed,
+
+    /// <summary>A change that must be conditional was sent without its precondition: 428.</summary>
+    PreconditionRequired,
 }
 
 /// <summary>
@@ -16,6 +22,9 @@ public enum ProblemKind
 /// </summary>
 public sealed record Problem(ProblemKind Kind, string Title, string Detail, IReadOnlyDictionary<string, string[]>? Errors = null)
 {
+    /// <summary>Extra machine-readable members for the problem details (e.g. the current state behind a 412), snake_case keys.</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
     public static Problem NotFound(string what) =>
         new(ProblemKind.NotFound, "Not found", $"{what} does not exist.");
 
@@ -24,6 +33,12 @@ public sealed record Problem(ProblemKind Kind, string Title, string Detail, IRea
 
     public static Problem Forbidden(string detail) =>
         new(ProblemKind.Forbidden, "Forbidden", detail);
+
+    public static Problem PreconditionFailed(string detail) =>
+        new(ProblemKind.PreconditionFailed, "Precondition failed", detail);
+
+    public static Problem PreconditionRequired(string detail) =>
+        new(ProblemKind.PreconditionRequired, "Precondition required", detail);
 
     public static Problem Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         new(ProblemKind.Validation, "Invalid request", "One or more fields are invalid.", errors);

@@ -2,10 +2,12 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Data.Conventions;
 using Portal.Core.Features.AccessTokens;
+using Portal.Core.Features.Aggregates;
 using Portal.Core.Features.Bundles;
 using Portal.Core.Features.DataReleases;
 using Portal.Core.Features.Audit;
 using Portal.Core.Features.ModelReleases;
+using Portal.Core.Features.Policies;
 using Portal.Core.Features.Settings;
 using Portal.Core.Features.Simulations;
 using Portal.Core.Identity;
@@ -37,6 +39,12 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<AliasEvent> AliasEvents => Set<AliasEvent>();
 
     public DbSet<SimulationJob> SimulationJobs => Set<SimulationJob>();
+
+    public DbSet<Policy> Policies => Set<Policy>();
+
+    public DbSet<AggregateOutput> AggregateOutputs => Set<AggregateOutput>();
+
+    public DbSet<ChangeAggregate> ChangeAggregates => Set<ChangeAggregate>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

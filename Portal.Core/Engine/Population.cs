@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 
 namespace Portal.Core.Engine;
 
@@ -12,6 +14,7 @@ public sealed class Population
     private readonly Dictionary<string, double[]> inputs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (double[] Values, bool[] Given)> partials = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, string), int[]> maps = new();
+    private readonly Dictionary<string, AuxiliaryColumn> auxiliary = new(StringComparer.Ordinal);
 
     public Population(CountryModel model, int personCount)
     {
@@ -25,6 +28,9 @@ public sealed class Population
     public int PersonCount { get; }
 
     public IReadOnlyCollection<string> InputVariables => inputs.Keys;
+
+    /// <summary>Names of the data columns the model does not define (see <see cref="AuxiliaryColumn"/>).</summary>
+    public IReadOnlyCollection<string> AuxiliaryColumns => auxiliary.Keys;
 
     /// <summary>Declares the instances of a group: <paramref name="personToGroupIndex"/>[person] is the person's instance (0-based).</summary>
     public Population SetGroup(string groupKey, int groupCount, int[] personToGroupIndex)
@@ -134,6 +140,147 @@ public sealed class Population
     internal bool TryGetPartialInput(string variable, out (double[] Values, bool[] Given) partial) =>
         partials.TryGetValue(variable, out partial);
 
+    /// <summary>Keeps a data column the model does not define (geography codes, sex) for reporting; formulas cannot read it.</summary>
+    public Population SetAuxiliary(AuxiliaryColumn column)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        if (Model.FindVariable(column.Name) is not null)
+        {
+            throw new SimulationException($"'{column.Name}' is a variable of the model; set it with SetInput");
+        }
+
+        var entity = Model.FindEntity(column.Entity)
+            ?? throw new SimulationException($"auxiliary column '{column.Name}': unknown entity '{column.Entity}'");
+        if (column.Values.Length != Count(entity.Key))
+        {
+            throw new SimulationException($"auxiliary column '{column.Name}' has {column.Values.Length} values but entity '{entity.Key}' has {Count(entity.Key)} instances");
+        }
+
+        if (column.Categories is { } categories && column.Values.Any(v => v < 0 || v >= categories.Count || v != Math.Floor(v)))
+        {
+            throw new SimulationException($"auxiliary column '{column.Name}': a value is not an index into its {categories.Count} categories");
+        }
+
+        auxiliary[column.Name] = column;
+        return this;
+    }
+
+    public bool TryGetAuxiliary(string name, [NotNullWhen(true)] out AuxiliaryColumn? column) => auxiliary.TryGetValue(name, out column);
+
+    /// <summary>
+    /// The persons whose <paramref name="entityKey"/> instance is kept, with every group instance
+    /// that still has members; inputs and auxiliary columns are sliced to match. Person and group
+    /// order is preserved, so roles and first-member formulas see the same order as before. Used to
+    /// simulate a region without computing the rest of the country.
+    /// </summary>
+    public Population Subset(string entityKey, bool[] keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        if (keep.Length != Count(entityKey))
+        {
+            throw new SimulationException($"subset of '{entityKey}': {keep.Length} flags for {Count(entityKey)} instances");
+        }
+
+        var personMap = entityKey == Model.Person.Key ? null : groups[entityKey].Map;
+        var persons = new List<int>();
+        for (var p = 0; p < PersonCount; p++)
+        {
+            if (keep[personMap is null ? p : personMap[p]])
+            {
+                persons.Add(p);
+            }
+        }
+
+        var result = new Population(Model, persons.Count);
+        var rows = new Dictionary<string, int[]>(StringComparer.Ordinal) { [Model.Person.Key] = [.. persons] };
+        foreach (var (key, (count, map)) in groups)
+        {
+            // Surviving instances are renumbered in their original order.
+            var present = new bool[count];
+            foreach (var p in persons)
+            {
+                present[map[p]] = true;
+            }
+
+            var newIndex = new int[count];
+            var kept = new List<int>();
+            for (var g = 0; g < count; g++)
+            {
+                newIndex[g] = present[g] ? kept.Count : -1;
+                if (present[g])
+                {
+                    kept.Add(g);
+                }
+            }
+
+            var newMap = new int[persons.Count];
+            for (var i = 0; i < newMap.Length; i++)
+            {
+                newMap[i] = newIndex[map[persons[i]]];
+            }
+
+            result.groups[key] = (kept.Count, newMap);
+            rows[key] = [.. kept];
+        }
+
+        foreach (var (variable, values) in inputs)
+        {
+            result.inputs[variable] = Slice(values, rows[Definition(variable).Entity]);
+        }
+
+        foreach (var (variable, (values, given)) in partials)
+        {
+            var keptRows = rows[Definition(variable).Entity];
+            result.partials[variable] = (Slice(values, keptRows), Slice(given, keptRows));
+        }
+
+        foreach (var column in auxiliary.Values)
+        {
+            result.auxiliary[column.Name] = column with { Values = Slice(column.Values, rows[column.Entity]) };
+        }
+
+        return result;
+    }
+
+    /// <summary>A copy sharing every array except <paramref name="variable"/>, which takes <paramref name="values"/> (a counterfactual input).</summary>
+    public Population WithInput(string variable, double[] values)
+    {
+        var result = new Population(Model, PersonCount);
+        foreach (var (key, group) in groups)
+        {
+            result.groups[key] = group;
+        }
+
+        foreach (var (key, value) in inputs)
+        {
+            result.inputs[key] = value;
+        }
+
+        foreach (var (key, value) in partials)
+        {
+            result.partials[key] = value;
+        }
+
+        foreach (var (key, value) in auxiliary)
+        {
+            result.auxiliary[key] = value;
+        }
+
+        result.partials.Remove(variable);
+        return result.SetInput(variable, values);
+    }
+
+    private static T[] Slice<T>(T[] values, int[] rows)
+    {
+        var result = new T[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            result[i] = values[rows[i]];
+        }
+
+        return result;
+    }
+
     public bool HasGroup(string groupKey) => groups.ContainsKey(groupKey);
 
     /// <summary>Number of instances of an entity.</summary>
@@ -187,4 +334,14 @@ public sealed class Population
             return result;
         });
     }
+}
+
+/// <summary>
+/// A data column the model does not define, kept for reporting (e.g. <c>congressional_district_geoid</c>,
+/// <c>constituency_code</c>, <c>is_male</c>): numbers, or indices into <see cref="Categories"/> for text.
+/// </summary>
+public sealed record AuxiliaryColumn(string Name, string Entity, double[] Values, IReadOnlyList<string>? Categories = null)
+{
+    public string Text(int row) =>
+        Categories is null ? Values[row].ToString(CultureInfo.InvariantCulture) : Categories[(int)Values[row]];
 }

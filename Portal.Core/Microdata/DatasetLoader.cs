@@ -11,7 +11,10 @@ public sealed class DatasetValidationException(IReadOnlyList<string> problems)
     public IReadOnlyList<string> Problems { get; } = problems;
 }
 
-/// <summary>A loaded population plus what the file had that the package does not know (skipped, not used).</summary>
+/// <summary>
+/// A loaded population plus what the file had that the package does not know: not used by formulas,
+/// but kept on the population as auxiliary columns when they fit an entity (see <see cref="Population.AuxiliaryColumns"/>).
+/// </summary>
 public sealed record LoadedDataset(Population Population, IReadOnlyList<string> UnknownVariables, IReadOnlyList<string> LoadedVariables);
 
 /// <summary>
@@ -122,6 +125,11 @@ public static class DatasetLoader
             if (definition is null)
             {
                 unknown.Add(group.Name);
+                if (ReadAuxiliary(group.Name, group.GetDataset(key), counts) is { } column)
+                {
+                    inputs.Add(p => p.SetAuxiliary(column));
+                }
+
                 continue;
             }
 
@@ -245,6 +253,51 @@ public static class DatasetLoader
         }
 
         return p => p.SetInput(name, data);
+    }
+
+    /// <summary>
+    /// A column the model does not define, kept on the population for reporting (geography, sex).
+    /// Its entity is the dataset's <c>entity</c> attribute, else the only entity with as many rows;
+    /// a column that fits no entity, or holds something other than numbers or strings, is skipped.
+    /// </summary>
+    private static AuxiliaryColumn? ReadAuxiliary(string name, H5Dataset dataset, Dictionary<string, int> counts)
+    {
+        var entity = dataset.FindAttribute("entity")?.AsString();
+        if (entity is null || !counts.ContainsKey(entity))
+        {
+            var matching = counts.Where(c => c.Value == dataset.Length).Select(c => c.Key).ToList();
+            entity = matching.Count == 1 ? matching[0] : null;
+        }
+
+        if (entity is null || counts[entity] != dataset.Length)
+        {
+            return null;
+        }
+
+        switch (dataset.DataType.Kind)
+        {
+            case H5TypeKind.Integer or H5TypeKind.Float:
+                return new AuxiliaryColumn(name, entity, dataset.ReadAsDouble());
+            case H5TypeKind.String:
+                var strings = dataset.ReadStrings();
+                var categories = new List<string>();
+                var lookup = new Dictionary<string, int>(StringComparer.Ordinal);
+                var values = new double[strings.Length];
+                for (var i = 0; i < strings.Length; i++)
+                {
+                    if (!lookup.TryGetValue(strings[i], out var index))
+                    {
+                        lookup[strings[i]] = index = categories.Count;
+                        categories.Add(strings[i]);
+                    }
+
+                    values[i] = index;
+                }
+
+                return new AuxiliaryColumn(name, entity, values, categories);
+            default:
+                return null;
+        }
     }
 
     private static long[]? ReadIds(H5File file, string name, string period, List<string> problems)

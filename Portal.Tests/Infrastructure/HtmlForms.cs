@@ -38,6 +38,13 @@ public static class HtmlForms
         HttpClient client, string url, string formNameOrAction, Dictionary<string, string> values, Dictionary<string, string[]>? multi = null)
     {
         var document = await GetDocumentAsync(client, url);
+        return await SubmitAsync(client, document, url, formNameOrAction, values, multi);
+    }
+
+    /// <summary>Posts a form of a page loaded earlier (e.g. to test what happens when the data changed in between).</summary>
+    public static async Task<HttpResponseMessage> SubmitAsync(
+        HttpClient client, IHtmlDocument document, string url, string formNameOrAction, Dictionary<string, string> values, Dictionary<string, string[]>? multi = null)
+    {
         var form = FindForm(document, formNameOrAction)
             ?? throw new Xunit.Sdk.XunitException($"No form '{formNameOrAction}' on {url}.");
         var fields = new List<KeyValuePair<string, string>>();

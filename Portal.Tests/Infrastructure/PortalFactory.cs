@@ -79,9 +79,16 @@ public class PortalFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>A browser-like client: cookies, no automatic redirects.</summary>
-    public HttpClient BrowserClient() =>
-        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>What a browser sends for a navigation; paths shared by pages and the API answer it with the page.</summary>
+    public const string BrowserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+    /// <summary>A browser-like client: cookies, no automatic redirects, a browser's Accept header.</summary>
+    public HttpClient BrowserClient()
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        client.DefaultRequestHeaders.Accept.ParseAdd(BrowserAccept);
+        return client;
+    }
 
     /// <summary>Signs in through the real login form and returns the cookie-carrying client.</summary>
     public async Task<HttpClient> SignedInClientAsync(string email, string password = TestPasswords.Strong)

@@ -1,6 +1,7 @@
 using Portal.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Portal.Core;
+using Portal.Core.Features.Simulations;
 using Portal.Core.Jobs;
 using Portal.Hosting;
 
@@ -23,13 +24,14 @@ public sealed class ExampleSettingsTests
 
         AssertSameProperties(new SchedulerSettings(), Example.GetSection(SchedulerSettings.Section).Get<SchedulerSettings>()!);
         AssertSameProperties(new MaintenanceOptions(), Example.GetSection(MaintenanceOptions.Section).Get<MaintenanceOptions>()!);
+        AssertSameProperties(new SimulationOptions(), Example.GetSection(SimulationOptions.Section).Get<SimulationOptions>()!);
         AssertSameProperties(new FileLoggerOptions(), Example.GetSection("Logging:File").Get<FileLoggerOptions>()!);
     }
 
     [Fact]
     public void Every_option_property_is_documented()
     {
-        foreach (var (section, type) in new[] { (SchedulerSettings.Section, typeof(SchedulerSettings)), (MaintenanceOptions.Section, typeof(MaintenanceOptions)), ("Logging:File", typeof(FileLoggerOptions)) })
+        foreach (var (section, type) in new[] { (SchedulerSettings.Section, typeof(SchedulerSettings)), (MaintenanceOptions.Section, typeof(MaintenanceOptions)), (SimulationOptions.Section, typeof(SimulationOptions)), ("Logging:File", typeof(FileLoggerOptions)) })
         {
             foreach (var property in type.GetProperties())
             {

@@ -149,6 +149,12 @@ public sealed class WebHelpersTests
     [InlineData("/simulations", false)]
     [InlineData("/users", false)]
     [InlineData("/apix", false)]
+    [InlineData("/versions", true)]
+    [InlineData("/versions/us", true)]
+    [InlineData("/deployment", true)]
+    [InlineData("/aliases/us/latest/history", true)]
+    [InlineData("/aliases", false)]
+    [InlineData("/aliases/", false)]
     public void Api_paths(string path, bool isApi) => Assert.Equal(isApi, ApiPaths.IsApi(new Microsoft.AspNetCore.Http.PathString(path)));
 
     [Fact]

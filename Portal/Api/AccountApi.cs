@@ -50,7 +50,7 @@ public static class AccountApi
     /// </summary>
     public static void MapApiFallbacks(this IEndpointRouteBuilder app)
     {
-        foreach (var prefix in new[] { "/api", "/simulate", "/jobs", "/v1", "/us", "/uk" })
+        foreach (var prefix in new[] { "/api", "/simulate", "/jobs", "/budget-window-jobs", "/v1", "/us", "/uk" })
         {
             foreach (var pattern in new[] { prefix, prefix + "/{**rest}" })
             {

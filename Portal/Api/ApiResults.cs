@@ -17,12 +17,19 @@ public static class ApiResults
             ProblemKind.NotFound => StatusCodes.Status404NotFound,
             ProblemKind.Conflict => StatusCodes.Status409Conflict,
             ProblemKind.Forbidden => StatusCodes.Status403Forbidden,
+            ProblemKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+            ProblemKind.PreconditionRequired => StatusCodes.Status428PreconditionRequired,
             _ => StatusCodes.Status400BadRequest,
         };
         var details = new ProblemDetails { Status = status, Title = problem.Title, Detail = problem.Detail };
         if (problem.Errors is { Count: > 0 })
         {
             details.Extensions["errors"] = problem.Errors;
+        }
+
+        foreach (var (key, value) in problem.Extensions ?? new Dictionary<string, object?>())
+        {
+            details.Extensions[key] = value;
         }
 
         return TypedResults.Problem(details);

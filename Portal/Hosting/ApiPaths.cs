@@ -9,10 +9,32 @@ public static class ApiPaths
 {
     public static IReadOnlyList<string> Countries { get; } = ["us", "uk"];
 
-    private static readonly string[] Prefixes = ["/api", "/simulate", "/jobs", "/v1", "/openapi", .. Countries.Select(c => "/" + c)];
+    private static readonly string[] Prefixes = ["/api", "/simulate", "/jobs", "/budget-window-jobs", "/v1", "/openapi", "/versions", "/deployment", .. Countries.Select(c => "/" + c)];
 
     public static bool IsApi(PathString path) =>
-        Prefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+        Prefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+        || IsAliasResource(path);
 
-    public static bool IsApi(HttpRequest request) => IsApi(request.Path);
+    /// <summary><c>/aliases</c> itself is the page; <c>/aliases/{country}/…</c> are API resources only.</summary>
+    private static bool IsAliasResource(PathString path) =>
+        path.StartsWithSegments("/aliases", StringComparison.OrdinalIgnoreCase, out var rest) && rest.HasValue && rest.Value != "/";
+
+    /// <summary>Paths shared by pages and API endpoints (<see cref="ApiNegotiation"/>): an API request there is one the negotiation gives to the API.</summary>
+    public static IReadOnlyList<string> NegotiatedPrefixes { get; } = ["/bundles", "/aliases"];
+
+    public static bool IsApi(HttpRequest request)
+    {
+        if (IsApi(request.Path))
+        {
+            return true;
+        }
+
+        // After routing the chosen endpoint decides; before it (status pages), the same rule the matcher applies.
+        if (request.HttpContext.GetEndpoint() is { } endpoint)
+        {
+            return endpoint.Metadata.GetMetadata<ApiNegotiationMetadata>() is not null;
+        }
+
+        return NegotiatedPrefixes.Any(prefix => request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)) && ApiNegotiation.PrefersApi(request);
+    }
 }

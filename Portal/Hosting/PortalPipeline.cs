@@ -80,9 +80,14 @@ public static class PortalPipeline
         app.MapAccountApi();
         app.MapAdminApi();
         app.MapDataApi();
+        app.MapBundlesApi();
         app.MapCalculatorApi();
+        app.MapAliasesApi();
+        app.MapV2Api();
+        app.MapGatewayApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
+        app.MapSimulationPageEndpoints();
 
         app.MapRazorComponents<App>();
     }

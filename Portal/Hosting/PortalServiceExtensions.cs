@@ -52,6 +52,7 @@ public static class PortalServiceExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
         services.AddPortalOpenApi();
+        services.AddApiNegotiation();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])

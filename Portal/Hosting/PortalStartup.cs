@@ -35,6 +35,21 @@ public static class PortalStartup
             {
                 Console.WriteLine($"  Demo data release {release.Release.Release.Country}@{release.Release.Release.Version} generated in {release.Elapsed.TotalSeconds:F1} s.");
             }
+
+            var demoBundles = await scope.ServiceProvider.GetRequiredService<SeedDemoBundlesHandler>().HandleAsync();
+            foreach (var seeded in demoBundles)
+            {
+                var b = seeded.Bundle;
+                Console.WriteLine($"  Demo bundle {b.DisplayId} ({b.Country} model {b.ModelVersion}, data {b.DataVersion}) {(seeded.Created ? "created" : "exists")}, " +
+                                  $"certification {(b.Certified ? "passed" : "FAILED")}.");
+            }
+
+            // Only certified bundles can be promoted; a country whose latest already exists keeps it.
+            var certified = demoBundles.Where(s => s.Bundle.Certified).Select(s => s.Bundle.BundleId);
+            foreach (var alias in await scope.ServiceProvider.GetRequiredService<SeedDemoAliasesHandler>().HandleAsync(certified))
+            {
+                Console.WriteLine($"  Demo alias {alias.Country}/{alias.Name} → {alias.DisplayId}.");
+            }
         }
 
         var setupRequired = await scope.ServiceProvider.GetRequiredService<SetupState>().IsRequiredAsync();

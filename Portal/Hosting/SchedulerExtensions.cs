@@ -1,5 +1,7 @@
 using Portal.Core;
 using Portal.Core.Data;
+using Portal.Core.Features.Simulations;
+using Portal.Core.Features.V2;
 using Portal.Core.Jobs;
 using Quartz;
 
@@ -41,6 +43,7 @@ public static class SchedulerExtensions
                 $"Maintenance:Schedule '{maintenance.Schedule}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week), e.g. \"0 30 3 * * ?\".");
         }
 
+        var simulations = SimulationOptions.From(builder.Configuration);
         builder.Services.AddQuartz(quartz =>
         {
             quartz.ConfigureScheduler(options =>
@@ -70,6 +73,14 @@ public static class SchedulerExtensions
                 store.UseExecutionHistory();
             });
 
+            // Simulation triggers carry their own execution group, so at most Simulations:MaxConcurrentJobs
+            // of them hold a scheduler thread at once; the rest wait in the store, not on a thread.
+            quartz.UseExecutionLimits(limits => limits.ForGroup(SimulationJobQueue.QuartzGroup, simulations.MaxConcurrentJobs, ExecutionLimitScope.Node));
+            if (!simulations.Worker)
+            {
+                quartz.RefuseExecutionGroups(SimulationJobQueue.QuartzGroup);
+            }
+
             quartz.AddJob<DatabaseMaintenanceJob>(job => job
                 .WithIdentity(DatabaseMaintenanceJob.Key)
                 .WithDescription("Prunes old audit rows and dead tokens, refreshes database statistics.")
@@ -86,5 +97,7 @@ public static class SchedulerExtensions
         builder.Services.Configure<ExecutionHistoryOptions>(options => options.Retention = TimeSpan.FromDays(Math.Max(1, settings.HistoryRetentionDays)));
         builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         builder.Services.AddPortalSchedulerFeatures();
+        builder.Services.AddSimulations(builder.Configuration);
+        builder.Services.AddV2Simulations();
     }
 }

@@ -40,7 +40,7 @@ public sealed class ExecutionBundle
     /// <summary>True when certification passed (the dataset loaded against the model and a smoke simulation ran). Only certified bundles can be promoted.</summary>
     public bool Certified { get; set; }
 
-    /// <summary>Certification outcome as JSON: <c>{passed, checked_at, details: [...], households, persons, ...}</c>.</summary>
+    /// <summary>Certification outcome as JSON (<see cref="BundleCertification"/>): <c>{passed, checked_at, checks: [{name, passed, detail}], households, persons, ...}</c>.</summary>
     public string CertificationJson { get; set; } = "{}";
 
     public DateTime CreatedUtc { get; set; }

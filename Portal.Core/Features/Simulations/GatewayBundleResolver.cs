@@ -1,0 +1,132 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Common;
+using Portal.Core.Data;
+using Portal.Core.Features.Bundles;
+
+namespace Portal.Core.Features.Simulations;
+
+/// <summary>
+/// Which certified bundle a gateway request runs on. Precedence: an explicit <c>bundle</c> (full id,
+/// display id or alias name) &gt; <c>model_version</c>/<c>version</c> and/or <c>data_version</c> &gt;
+/// the <c>latest</c> alias. Fields that contradict the chosen bundle are a 400 naming both values;
+/// nothing that matches is a 400 listing what exists. <c>data</c> names a dataset artifact: with an
+/// explicit bundle it must be that bundle's; otherwise it narrows the choice to bundles of that dataset.
+/// </summary>
+public sealed class GatewayBundleResolver(PortalDbContext db)
+{
+    public const string DefaultAlias = "latest";
+
+    public async Task<Result<ResolvedBundle>> ResolveAsync(GatewayRequest request, CancellationToken ct = default)
+    {
+        var country = request.Country;
+        if (request.Version is not null && request.ModelVersion is not null && request.Version != request.ModelVersion)
+        {
+            return Problem.Invalid("model_version", $"'version' ({request.Version}) and 'model_version' ({request.ModelVersion}) disagree; send one of them.");
+        }
+
+        var modelVersion = request.RequestedModelVersion;
+        var bundles = await db.ExecutionBundles.AsNoTracking().Where(b => b.Country == country).ToListAsync(ct);
+        if (bundles.Count == 0)
+        {
+            return Problem.Invalid("country", $"There are no execution bundles for '{country}' yet; a maintainer creates one from a model release and a data release.");
+        }
+
+        ResolvedBundle resolved;
+        if (request.Bundle is { } reference)
+        {
+            var found = await BundleLookup.ResolveAsync(db, country, reference.Trim(), ct);
+            if (found is null)
+            {
+                return Problem.Invalid("bundle", $"No bundle or alias '{reference}' for {country}. {await ListAsync(country, bundles, ct)}");
+            }
+
+            var b = found.Bundle;
+            var conflict = Conflict("model_version", modelVersion, b.ModelVersion, b)
+                ?? Conflict("data_version", request.DataVersion, b.DataVersion, b)
+                ?? Conflict("data", request.Data, b.Dataset, b);
+            if (conflict is not null)
+            {
+                return conflict;
+            }
+
+            resolved = found;
+        }
+        else if (modelVersion is not null || request.DataVersion is not null)
+        {
+            var matches = bundles
+                .Where(b => b.Certified && (modelVersion is null || b.ModelVersion == modelVersion)
+                    && (request.DataVersion is null || b.DataVersion == request.DataVersion)
+                    && (request.Data is null || b.Dataset == request.Data))
+                .ToList();
+            if (matches.Count == 0)
+            {
+                var field = modelVersion is not null && bundles.All(b => b.ModelVersion != modelVersion) ? "model_version"
+                    : request.DataVersion is not null && bundles.All(b => b.DataVersion != request.DataVersion) ? "data_version"
+                    : request.Data is not null ? "data" : "model_version";
+                var asked = string.Join(", ", new[] { ("model_version", modelVersion), ("data_version", request.DataVersion), ("data", request.Data) }
+                    .Where(p => p.Item2 is not null).Select(p => $"{p.Item1} {p.Item2}"));
+                return Problem.Invalid(field, $"No certified {country} bundle has {asked}. {await ListAsync(country, bundles, ct)}");
+            }
+
+            // Several bundles fit (e.g. only model_version given): prefer what 'latest' points at, else the newest.
+            var latest = await AliasTargetAsync(country, DefaultAlias, ct);
+            var chosen = matches.FirstOrDefault(b => b.BundleId == latest) ?? matches.OrderByDescending(b => b.CreatedUtc).ThenBy(b => b.BundleId, StringComparer.Ordinal).First();
+            resolved = new ResolvedBundle(chosen, null, null);
+        }
+        else
+        {
+            var found = await BundleLookup.ResolveAsync(db, country, DefaultAlias, ct);
+            if (found is null)
+            {
+                return Problem.Invalid("bundle", $"{country} has no '{DefaultAlias}' alias yet; name a bundle or versions. {await ListAsync(country, bundles, ct)}");
+            }
+
+            resolved = found;
+            if (request.Data is { } dataset && dataset != found.Bundle.Dataset)
+            {
+                // Same model and data release as the alias target, other dataset artifact.
+                var sibling = bundles
+                    .Where(b => b.Certified && b.Dataset == dataset && b.ModelVersion == found.Bundle.ModelVersion && b.DataVersion == found.Bundle.DataVersion)
+                    .OrderByDescending(b => b.CreatedUtc)
+                    .FirstOrDefault();
+                if (sibling is null)
+                {
+                    var datasets = bundles.Where(b => b.Certified && b.ModelVersion == found.Bundle.ModelVersion && b.DataVersion == found.Bundle.DataVersion)
+                        .Select(b => b.Dataset).Distinct().Order(StringComparer.Ordinal);
+                    return Problem.Invalid("data", $"No certified bundle runs dataset '{dataset}' with {country} {found.Bundle.ModelVersion} and data {found.Bundle.DataVersion} " +
+                        $"('{DefaultAlias}'); its datasets with bundles are: {string.Join(", ", datasets)}. {await ListAsync(country, bundles, ct)}");
+                }
+
+                resolved = new ResolvedBundle(sibling, null, null);
+            }
+        }
+
+        if (!resolved.Bundle.Certified)
+        {
+            return Problem.Invalid("bundle", $"Bundle {resolved.Bundle.DisplayId} ({resolved.Bundle.ModelVersion} + data {resolved.Bundle.DataVersion}/{resolved.Bundle.Dataset}) is not certified, so it cannot run simulations.");
+        }
+
+        return resolved;
+    }
+
+    private static Problem? Conflict(string field, string? asked, string actual, ExecutionBundle bundle) =>
+        asked is null || asked == actual
+            ? null
+            : Problem.Invalid(field, $"'{field}' is {asked} but bundle {bundle.DisplayId} has {actual}; drop one of them or make them agree.");
+
+    private async Task<string?> AliasTargetAsync(string country, string alias, CancellationToken ct) =>
+        await db.BundleAliases.AsNoTracking().Where(a => a.Country == country && a.Name == alias).Select(a => a.BundleId).FirstOrDefaultAsync(ct);
+
+    /// <summary>What a client can ask for instead: the aliases and the certified bundles with their versions.</summary>
+    private async Task<string> ListAsync(string country, IReadOnlyList<ExecutionBundle> bundles, CancellationToken ct)
+    {
+        var aliases = await db.BundleAliases.AsNoTracking().Where(a => a.Country == country).OrderBy(a => a.Name).ToListAsync(ct);
+        var certified = bundles.Where(b => b.Certified).OrderBy(b => b.ModelVersion, StringComparer.Ordinal).ThenBy(b => b.DataVersion, StringComparer.Ordinal).ThenBy(b => b.Dataset, StringComparer.Ordinal)
+            .Select(b => $"{b.DisplayId} (model_version {b.ModelVersion}, data_version {b.DataVersion}, data {b.Dataset})").ToList();
+        var aliasText = aliases.Count == 0
+            ? "no aliases"
+            : "aliases: " + string.Join(", ", aliases.Select(a => $"{a.Name} → {bundles.FirstOrDefault(b => b.BundleId == a.BundleId)?.DisplayId ?? a.BundleId}"));
+        var bundleText = certified.Count == 0 ? "no certified bundles" : "certified bundles: " + string.Join("; ", certified);
+        return $"Existing for {country}: {aliasText}; {bundleText}.";
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using Portal.Core.Features.Simulations;
+
+namespace Portal.Api;
+
+/// <summary>
+/// A polled job written straight to the response: 202 while <c>submitted</c>/<c>running</c>, 200
+/// once <c>complete</c> (with <c>result</c>) or <c>failed</c> (with <c>error</c>). The stored
+/// result JSON is copied as raw bytes, never parsed and re-serialised, which keeps polling cheap
+/// however large the result. Budget windows add PolicyEngine's per-year fields.
+/// </summary>
+public sealed class JobStatusResult(SimulationJobView job) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = SimulationJobStatuses.IsTerminal(job.Status) ? StatusCodes.Status200OK : StatusCodes.Status202Accepted;
+        response.ContentType = "application/json; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter))
+        {
+            Write(writer);
+        }
+
+        await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+    }
+
+    private void Write(Utf8JsonWriter w)
+    {
+        var budgetWindow = job.Kind == SimulationJobKinds.BudgetWindow;
+        w.WriteStartObject();
+        w.WriteString("job_id", job.JobId);
+        if (budgetWindow)
+        {
+            w.WriteString("batch_job_id", job.JobId);
+        }
+
+        w.WriteString("kind", job.Kind);
+        w.WriteString("status", job.Status);
+        w.WriteNumber("progress", job.Status == SimulationJobStatuses.Complete ? 1.0 : Progress());
+        WriteNullable(w, "stage", job.Stage);
+        w.WriteString("poll_url", (budgetWindow ? "/budget-window-jobs/" : "/jobs/") + job.JobId);
+        w.WriteString("country", job.Country);
+        w.WriteString("version", job.Bundle.ModelVersion);
+        w.WriteString("run_id", job.RunId);
+        WriteNullable(w, "parent_job_id", job.ParentJobId);
+        w.WriteString("submitted_at", job.SubmittedUtc);
+        WriteNullable(w, "started_at", job.StartedUtc);
+        WriteNullable(w, "completed_at", job.CompletedUtc);
+        w.WriteNumber("attempts", job.Attempts);
+        w.WritePropertyName("policyengine_bundle");
+        WriteBundle(w, job.Bundle);
+        if (budgetWindow && job.Children is { } children)
+        {
+            WriteYears(w, "completed_years", children, SimulationJobStatuses.Complete);
+            WriteYears(w, "running_years", children, SimulationJobStatuses.Running);
+            WriteYears(w, "queued_years", children, SimulationJobStatuses.Submitted);
+            WriteYears(w, "failed_years", children, SimulationJobStatuses.Failed);
+            w.WriteStartObject("child_jobs");
+            foreach (var child in children)
+            {
+                w.WriteStartObject(child.Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteString("job_id", child.JobId);
+                w.WriteString("status", child.Status);
+                WriteNullable(w, "error", child.Error);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WritePropertyName("result");
+        if (job.Status == SimulationJobStatuses.Complete && job.ResultJson is not null)
+        {
+            w.WriteRawValue(job.ResultJson, skipInputValidation: true);
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
+
+        WriteNullable(w, "error", job.Status == SimulationJobStatuses.Failed ? job.Error : null);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A budget window's progress is the share of its years done; other jobs report their own.</summary>
+    private double Progress() =>
+        job.Children is { Count: > 0 } children
+            ? children.Count(c => SimulationJobStatuses.IsTerminal(c.Status)) / (double)children.Count
+            : job.Progress;
+
+    private static void WriteYears(Utf8JsonWriter w, string name, IReadOnlyList<ChildJobView> children, string status)
+    {
+        w.WriteStartArray(name);
+        foreach (var child in children.Where(c => c.Status == status))
+        {
+            w.WriteStringValue(child.Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteBundle(Utf8JsonWriter w, PolicyEngineBundle b)
+    {
+        w.WriteStartObject();
+        w.WriteString("bundle_id", b.BundleId);
+        w.WriteString("display_id", b.DisplayId);
+        w.WriteString("country", b.Country);
+        w.WriteString("model_version", b.ModelVersion);
+        w.WriteString("model_sha256", b.ModelSha256);
+        w.WriteString("data_version", b.DataVersion);
+        w.WriteString("manifest_revision", b.ManifestRevision);
+        w.WriteString("dataset", b.Dataset);
+        w.WriteString("dataset_sha256", b.DatasetSha256);
+        w.WriteString("engine_version", b.EngineVersion);
+        w.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, DateTime? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteString(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+}
