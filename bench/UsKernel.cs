@@ -15,6 +15,10 @@ public static class UsKernel
 {
     private const int Period = 2024;
 
+    // Kernel-comparison rounds per line, the first a warm-up: on a shared 2-core machine the median
+    // of 10 is steadier than of 5.
+    private const int Rounds = 11;
+
     public static void Run(string[] args)
     {
         var persons = int.Parse(Option(args, "--persons") ?? "1000000", CultureInfo.InvariantCulture);
@@ -85,7 +89,7 @@ public static class UsKernel
             var kernelCpu = new List<double>();
             var engineCpu = new List<double>();
             double[] engineTax = [], engineCtc = [];
-            for (var i = 0; i < 6; i++)
+            for (var i = 0; i < Rounds; i++)
             {
                 // Let thread-pool workers of the previous parallel run stop spinning first: their
                 // spin-wait is process CPU time and would be charged to whichever side runs next.
@@ -117,7 +121,7 @@ public static class UsKernel
                 engineCpu.Add(cpuSeconds + (Cpu() - cpu));
             }
 
-            // The first round warms both up; the rest are measured.
+            // The first round warms both up (and fills the engine's column pool); the rest are measured.
             var k = Median(kernelTimes.Skip(1));
             var e = Median(engineTimes.Skip(1));
             var mismatch = Enumerable.Range(0, data.Households).Max(u => Math.Max(Math.Abs(tax[u] - engineTax[u]), Math.Abs(ctc[u] - engineCtc[u])));
@@ -155,9 +159,9 @@ public static class UsKernel
         // Several rounds on one thread (fresh simulation each, disposed), timed in CPU time: on a shared
         // machine one round's wall times are mostly waiting; the fastest of each variable is its
         // uncontended cost.
-        const int Rounds = 15;
+        const int ProfileRounds = 15;
         var samples = order.ToDictionary(name => name, _ => new List<double>(), StringComparer.Ordinal);
-        for (var round = 0; round < Rounds; round++)
+        for (var round = 0; round < ProfileRounds; round++)
         {
             using var simulation = new Simulation(model, population, Period) { Parallel = false };
             foreach (var name in order)
@@ -169,7 +173,7 @@ public static class UsKernel
         }
 
         var times = order.Select(name => (Name: name, Best: samples[name].Min(), Median: Median(samples[name]), Input: model.FindVariable(name)!.IsInput)).ToList();
-        Console.WriteLine($"  per variable, CPU time over {Rounds} rounds on one thread ({times.Sum(t => t.Best):F1} ms in all at each variable's best, {times.Sum(t => t.Median):F1} ms at medians), slowest first:");
+        Console.WriteLine($"  per variable, CPU time over {ProfileRounds} rounds on one thread ({times.Sum(t => t.Best):F1} ms in all at each variable's best, {times.Sum(t => t.Median):F1} ms at medians), slowest first:");
         foreach (var (name, best, median, input) in times.OrderByDescending(t => t.Best).Take(20))
         {
             Console.WriteLine($"    {name,-32} {best,8:F2} ms best {median,8:F2} ms median{(input ? " (input)" : "")}");
