@@ -422,7 +422,8 @@ internal sealed class LocalNode(FType type, int index, Node value) : Node(type)
 }
 
 /// <summary>
-/// An element-wise operation; <see cref="Vectorized"/> ops also have a SIMD form giving bit-identical
+/// An element-wise operation; <see cref="Vectorized"/> ops also have SIMD forms (512-bit where the
+/// hardware runs them, e.g. AMD Zen 4/5, else 256-bit) giving bit-identical
 /// results (same IEEE operations, comparisons as masks: no branch per element, which on mixed data
 /// mispredicts half the time).
 /// </summary>
@@ -433,6 +434,8 @@ internal interface IBinaryOp
     static virtual bool Vectorized => false;
 
     static virtual Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => throw new NotSupportedException();
+
+    static virtual Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => throw new NotSupportedException();
 }
 
 internal interface IUnaryOp
@@ -442,6 +445,8 @@ internal interface IUnaryOp
     static virtual bool Vectorized => false;
 
     static virtual Vector256<double> Apply(Vector256<double> a) => throw new NotSupportedException();
+
+    static virtual Vector512<double> Apply(Vector512<double> a) => throw new NotSupportedException();
 }
 
 /// <summary>Helpers for the SIMD forms: masks to 0/1.</summary>
@@ -454,36 +459,44 @@ internal static class Simd
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> NonZero(Vector256<double> a) => ~Vector256.Equals(a, Vector256<double>.Zero);
+
+    public static readonly Vector512<double> One512 = Vector512.Create(1.0);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Truth(Vector512<double> mask) => mask & One512;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> NonZero(Vector512<double> a) => ~Vector512.Equals(a, Vector512<double>.Zero);
 }
 
 #pragma warning disable CA1812 // Instantiated through generic type arguments.
-internal struct AddOp : IBinaryOp { public static double Apply(double a, double b) => a + b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => a + b; }
-internal struct SubOp : IBinaryOp { public static double Apply(double a, double b) => a - b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => a - b; }
-internal struct MulOp : IBinaryOp { public static double Apply(double a, double b) => a * b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => a * b; }
-internal struct DivOp : IBinaryOp { public static double Apply(double a, double b) => b == 0 ? 0 : a / b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.Equals(b, Vector256<double>.Zero), Vector256<double>.Zero, a / b); }
+internal struct AddOp : IBinaryOp { public static double Apply(double a, double b) => a + b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => a + b; public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => a + b; }
+internal struct SubOp : IBinaryOp { public static double Apply(double a, double b) => a - b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => a - b; public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => a - b; }
+internal struct MulOp : IBinaryOp { public static double Apply(double a, double b) => a * b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => a * b; public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => a * b; }
+internal struct DivOp : IBinaryOp { public static double Apply(double a, double b) => b == 0 ? 0 : a / b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.Equals(b, Vector256<double>.Zero), Vector256<double>.Zero, a / b); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Vector512.ConditionalSelect(Vector512.Equals(b, Vector512<double>.Zero), Vector512<double>.Zero, a / b); }
 internal struct ModOp : IBinaryOp { public static double Apply(double a, double b) => b == 0 ? 0 : a - (Math.Floor(a / b) * b); }
 internal struct PowOp : IBinaryOp { public static double Apply(double a, double b) { var r = Math.Pow(a, b); return double.IsNaN(r) ? 0 : r; } }
-internal struct EqOp : IBinaryOp { public static double Apply(double a, double b) => a == b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.Equals(a, b)); }
-internal struct NeOp : IBinaryOp { public static double Apply(double a, double b) => a != b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(~Vector256.Equals(a, b)); }
-internal struct LtOp : IBinaryOp { public static double Apply(double a, double b) => a < b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.LessThan(a, b)); }
-internal struct LeOp : IBinaryOp { public static double Apply(double a, double b) => a <= b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.LessThanOrEqual(a, b)); }
-internal struct GtOp : IBinaryOp { public static double Apply(double a, double b) => a > b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.GreaterThan(a, b)); }
-internal struct GeOp : IBinaryOp { public static double Apply(double a, double b) => a >= b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.GreaterThanOrEqual(a, b)); }
-internal struct AndOp : IBinaryOp { public static double Apply(double a, double b) => a != 0 && b != 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Simd.NonZero(a) & Simd.NonZero(b)); }
-internal struct OrOp : IBinaryOp { public static double Apply(double a, double b) => a != 0 || b != 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Simd.NonZero(a) | Simd.NonZero(b)); }
-internal struct MinOp : IBinaryOp { public static double Apply(double a, double b) => a < b ? a : b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.LessThan(a, b), a, b); }
-internal struct MaxOp : IBinaryOp { public static double Apply(double a, double b) => a > b ? a : b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.GreaterThan(a, b), a, b); }
+internal struct EqOp : IBinaryOp { public static double Apply(double a, double b) => a == b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.Equals(a, b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Vector512.Equals(a, b)); }
+internal struct NeOp : IBinaryOp { public static double Apply(double a, double b) => a != b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(~Vector256.Equals(a, b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(~Vector512.Equals(a, b)); }
+internal struct LtOp : IBinaryOp { public static double Apply(double a, double b) => a < b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.LessThan(a, b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Vector512.LessThan(a, b)); }
+internal struct LeOp : IBinaryOp { public static double Apply(double a, double b) => a <= b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.LessThanOrEqual(a, b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Vector512.LessThanOrEqual(a, b)); }
+internal struct GtOp : IBinaryOp { public static double Apply(double a, double b) => a > b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.GreaterThan(a, b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Vector512.GreaterThan(a, b)); }
+internal struct GeOp : IBinaryOp { public static double Apply(double a, double b) => a >= b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.GreaterThanOrEqual(a, b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Vector512.GreaterThanOrEqual(a, b)); }
+internal struct AndOp : IBinaryOp { public static double Apply(double a, double b) => a != 0 && b != 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Simd.NonZero(a) & Simd.NonZero(b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Simd.NonZero(a) & Simd.NonZero(b)); }
+internal struct OrOp : IBinaryOp { public static double Apply(double a, double b) => a != 0 || b != 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Simd.NonZero(a) | Simd.NonZero(b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Simd.NonZero(a) | Simd.NonZero(b)); }
+internal struct MinOp : IBinaryOp { public static double Apply(double a, double b) => a < b ? a : b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.LessThan(a, b), a, b); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Vector512.ConditionalSelect(Vector512.LessThan(a, b), a, b); }
+internal struct MaxOp : IBinaryOp { public static double Apply(double a, double b) => a > b ? a : b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.GreaterThan(a, b), a, b); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Vector512.ConditionalSelect(Vector512.GreaterThan(a, b), a, b); }
 
-internal struct NegOp : IUnaryOp { public static double Apply(double a) => -a; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => -a; }
-internal struct NotOp : IUnaryOp { public static double Apply(double a) => a == 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Simd.Truth(Vector256.Equals(a, Vector256<double>.Zero)); }
-internal struct AbsOp : IUnaryOp { public static double Apply(double a) => Math.Abs(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.Abs(a); }
+internal struct NegOp : IUnaryOp { public static double Apply(double a) => -a; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => -a; public static Vector512<double> Apply(Vector512<double> a) => -a; }
+internal struct NotOp : IUnaryOp { public static double Apply(double a) => a == 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Simd.Truth(Vector256.Equals(a, Vector256<double>.Zero)); public static Vector512<double> Apply(Vector512<double> a) => Simd.Truth(Vector512.Equals(a, Vector512<double>.Zero)); }
+internal struct AbsOp : IUnaryOp { public static double Apply(double a) => Math.Abs(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.Abs(a); public static Vector512<double> Apply(Vector512<double> a) => Vector512.Abs(a); }
 internal struct RoundOp : IUnaryOp { public static double Apply(double a) => Math.Round(a, MidpointRounding.ToEven); }
-internal struct FloorOp : IUnaryOp { public static double Apply(double a) => Math.Floor(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.Floor(a); }
-internal struct CeilOp : IUnaryOp { public static double Apply(double a) => Math.Ceiling(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.Ceiling(a); }
-internal struct SqrtOp : IUnaryOp { public static double Apply(double a) => a <= 0 ? 0 : Math.Sqrt(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.ConditionalSelect(Vector256.LessThanOrEqual(a, Vector256<double>.Zero), Vector256<double>.Zero, Vector256.Sqrt(a)); }
+internal struct FloorOp : IUnaryOp { public static double Apply(double a) => Math.Floor(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.Floor(a); public static Vector512<double> Apply(Vector512<double> a) => Vector512.Floor(a); }
+internal struct CeilOp : IUnaryOp { public static double Apply(double a) => Math.Ceiling(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.Ceiling(a); public static Vector512<double> Apply(Vector512<double> a) => Vector512.Ceiling(a); }
+internal struct SqrtOp : IUnaryOp { public static double Apply(double a) => a <= 0 ? 0 : Math.Sqrt(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.ConditionalSelect(Vector256.LessThanOrEqual(a, Vector256<double>.Zero), Vector256<double>.Zero, Vector256.Sqrt(a)); public static Vector512<double> Apply(Vector512<double> a) => Vector512.ConditionalSelect(Vector512.LessThanOrEqual(a, Vector512<double>.Zero), Vector512<double>.Zero, Vector512.Sqrt(a)); }
 internal struct ExpOp : IUnaryOp { public static double Apply(double a) => Math.Exp(a); }
 internal struct LogOp : IUnaryOp { public static double Apply(double a) => a <= 0 ? 0 : Math.Log(a); }
-internal struct BoolOp : IUnaryOp { public static double Apply(double a) => a != 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Simd.Truth(Simd.NonZero(a)); }
+internal struct BoolOp : IUnaryOp { public static double Apply(double a) => a != 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Simd.Truth(Simd.NonZero(a)); public static Vector512<double> Apply(Vector512<double> a) => Simd.Truth(Simd.NonZero(a)); }
 #pragma warning restore CA1812
 
 internal abstract class BinaryNode(FType type, Node left, Node right) : Node(type)
@@ -525,6 +538,17 @@ internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : Binar
     private static void Apply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> d)
     {
         var i = 0;
+        if (TOp.Vectorized && Vector512.IsHardwareAccelerated)
+        {
+            ref var ra = ref MemoryMarshal.GetReference(a);
+            ref var rb = ref MemoryMarshal.GetReference(b);
+            ref var rd = ref MemoryMarshal.GetReference(d);
+            for (; i <= d.Length - Vector512<double>.Count; i += Vector512<double>.Count)
+            {
+                TOp.Apply(Vector512.LoadUnsafe(ref ra, (nuint)i), Vector512.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+
         if (TOp.Vectorized && Vector256.IsHardwareAccelerated)
         {
             ref var ra = ref MemoryMarshal.GetReference(a);
@@ -546,6 +570,17 @@ internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : Binar
     private static void Apply(ReadOnlySpan<double> a, double b, Span<double> d)
     {
         var i = 0;
+        if (TOp.Vectorized && Vector512.IsHardwareAccelerated)
+        {
+            ref var ra = ref MemoryMarshal.GetReference(a);
+            ref var rd = ref MemoryMarshal.GetReference(d);
+            var vb = Vector512.Create(b);
+            for (; i <= d.Length - Vector512<double>.Count; i += Vector512<double>.Count)
+            {
+                TOp.Apply(Vector512.LoadUnsafe(ref ra, (nuint)i), vb).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+
         if (TOp.Vectorized && Vector256.IsHardwareAccelerated)
         {
             ref var ra = ref MemoryMarshal.GetReference(a);
@@ -567,6 +602,17 @@ internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : Binar
     private static void Apply(double a, ReadOnlySpan<double> b, Span<double> d)
     {
         var i = 0;
+        if (TOp.Vectorized && Vector512.IsHardwareAccelerated)
+        {
+            ref var rb = ref MemoryMarshal.GetReference(b);
+            ref var rd = ref MemoryMarshal.GetReference(d);
+            var va = Vector512.Create(a);
+            for (; i <= d.Length - Vector512<double>.Count; i += Vector512<double>.Count)
+            {
+                TOp.Apply(va, Vector512.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+
         if (TOp.Vectorized && Vector256.IsHardwareAccelerated)
         {
             ref var rb = ref MemoryMarshal.GetReference(b);
@@ -602,6 +648,16 @@ internal sealed class UnaryNode<TOp>(FType type, Node operand) : Node(type)
     {
         var a = Operand.Eval(state, worker, start, length).Span(length);
         var i = 0;
+        if (TOp.Vectorized && Vector512.IsHardwareAccelerated)
+        {
+            ref var ra = ref MemoryMarshal.GetReference(a);
+            ref var rd = ref MemoryMarshal.GetReference(d);
+            for (; i <= d.Length - Vector512<double>.Count; i += Vector512<double>.Count)
+            {
+                TOp.Apply(Vector512.LoadUnsafe(ref ra, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+
         if (TOp.Vectorized && Vector256.IsHardwareAccelerated)
         {
             ref var ra = ref MemoryMarshal.GetReference(a);
