@@ -34,17 +34,11 @@ public sealed record SimulationJobView(
 
 /// <summary>
 /// Reads one job with its bundle in a single indexed query (job_id is unique, bundle_id too),
-/// untracked and precompiled: this is the path every poll takes. Budget windows add one query for
+/// untracked: this is the path every poll takes. Budget windows add one query for
 /// their years.
 /// </summary>
 public sealed class GetSimulationJobHandler(PortalDbContext db)
 {
-    private static readonly Func<PortalDbContext, string, CancellationToken, Task<Row?>> FindJob = EF.CompileAsyncQuery(
-        (PortalDbContext context, string jobId, CancellationToken _) => context.SimulationJobs.AsNoTracking()
-            .Where(j => j.JobId == jobId)
-            .Join(context.ExecutionBundles.AsNoTracking(), j => j.BundleId, b => b.BundleId, (j, b) => new Row(j, b))
-            .FirstOrDefault());
-
     public async Task<Result<SimulationJobView>> HandleAsync(string jobId, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(jobId) || jobId.Length > 40)
@@ -52,7 +46,13 @@ public sealed class GetSimulationJobHandler(PortalDbContext db)
             return Problem.NotFound($"Job '{jobId}'");
         }
 
-        var row = await FindJob(db, jobId, ct);
+        // Not EF.CompileAsyncQuery: a compiled query keeps the executor of the first context it ran on,
+        // so a process that touches two providers (the tests run SQLite and PostgreSQL portals side by
+        // side) got the other provider's SQL and failed every poll with a 500.
+        var row = await db.SimulationJobs.AsNoTracking()
+            .Where(j => j.JobId == jobId)
+            .Join(db.ExecutionBundles.AsNoTracking(), j => j.BundleId, b => b.BundleId, (j, b) => new Row(j, b))
+            .FirstOrDefaultAsync(ct);
         if (row is null)
         {
             return Problem.NotFound($"Job '{jobId}'");
