@@ -41,7 +41,7 @@ public static class SimulationPageEndpoints
             })
             .RequireAuthorization(PortalPolicies.CanRun);
 
-        pages.MapGet("/{job_id}/live", async (string job_id, GetSimulationJobHandler handler, HttpContext http, [FromQuery(Name = "area_sort")] string? areaSort, string? areas, CancellationToken ct) =>
+        pages.MapGet("/{job_id}/live", async (string job_id, GetSimulationJobHandler handler, [FromQuery(Name = "area_sort")] string? areaSort, string? areas, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(job_id, ct);
                 if (!result.Succeeded)
@@ -50,15 +50,6 @@ public static class SimulationPageEndpoints
                 }
 
                 var job = result.Value!;
-
-                // htmx drops <script> elements from swapped content (allowScriptTags is off for the CSP),
-                // which would take the charts' JSON islands with them: once the result exists, htmx
-                // reloads the page instead of swapping, and the full page draws the charts.
-                if (job.Status == SimulationJobStatuses.Complete && http.Request.Headers.ContainsKey("HX-Request"))
-                {
-                    http.Response.Headers["HX-Refresh"] = "true";
-                }
-
                 return new RazorComponentResult<JobBody>(new Dictionary<string, object?>
                 {
                     [nameof(JobBody.JobId)] = job.JobId,

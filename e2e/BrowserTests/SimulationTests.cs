@@ -69,7 +69,9 @@ public sealed partial class SimulationTests(BrowserFixture browser, SimulationPo
         // while polling, or already there), with the charts drawn from their canvases' data-chart-data.
         await Expect(page).ToHaveURLAsync(JobPage());
         await Expect(page.Locator("#bundle-card [data-field=bundle_id]")).ToHaveTextAsync((string)bundle["bundle_id"]!);
+        await page.EvaluateAsync("() => { window.jobPageLoaded = true; }");
         await Expect(page.Locator("#economy-result")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        Assert.True(await page.EvaluateAsync<bool>("() => window.jobPageLoaded === true"), "The result should arrive by an htmx swap, not a page reload.");
         await page.WaitForFunctionAsync("() => ['waterfall', 'deciles', 'winners'].every(k => window.Chart && window.Chart.getChart(document.querySelector(`canvas[data-chart=${k}]`)))");
         await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Relative" }).ClickAsync();
         await Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Relative" })).ToHaveAttributeAsync("aria-pressed", "true");
