@@ -122,7 +122,9 @@ public class GatewayFixture : PortalFactory, IAsyncLifetime
         await Poll.UntilAsync(async () =>
         {
             var response = await client.GetAsync(pollUrl);
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {text}");
+            var body = JsonNode.Parse(text)!.AsObject();
             var status = (string?)body["status"];
             Assert.Equal(status is "complete" or "failed" ? HttpStatusCode.OK : HttpStatusCode.Accepted, response.StatusCode);
             return status is "complete" or "failed" ? body : null;

@@ -43,16 +43,16 @@ public static class GatewayApi
 
             api.MapGet("/jobs/{job_id}", async (string job_id, GetSimulationJobHandler handler, CancellationToken ct) =>
                 {
-                    var result = await handler.HandleAsync(job_id, ct);
-                    return result.Succeeded ? new JobStatusResult(result.Value!) : (IResult)result.Problem!.ToHttp();
+                    var result = await handler.PollAsync(job_id, ct);
+                    return result.Succeeded ? new JobStatusResult(result.Value!.Job, result.Value.ResultUtf8) : (IResult)result.Problem!.ToHttp();
                 })
                 .WithSummary("Poll a job: 202 while submitted or running, 200 when complete (with result) or failed (with error)");
 
             api.MapGet("/budget-window-jobs/{job_id}", async (string job_id, GetSimulationJobHandler handler, CancellationToken ct) =>
                 {
-                    var result = await handler.HandleAsync(job_id, ct);
-                    return result.Succeeded && result.Value!.Kind == SimulationJobKinds.BudgetWindow
-                        ? new JobStatusResult(result.Value)
+                    var result = await handler.PollAsync(job_id, ct);
+                    return result.Succeeded && result.Value!.Job.Kind == SimulationJobKinds.BudgetWindow
+                        ? new JobStatusResult(result.Value.Job, result.Value.ResultUtf8)
                         : (IResult)(result.Problem ?? Problem.NotFound($"Budget-window job '{job_id}'")).ToHttp();
                 })
                 .WithSummary("Poll a budget window: per-year status, progress and, when complete, the aggregated impacts");

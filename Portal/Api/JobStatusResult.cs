@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Portal.Core.Features.Simulations;
 
@@ -6,10 +7,11 @@ namespace Portal.Api;
 /// <summary>
 /// A polled job written straight to the response: 202 while <c>submitted</c>/<c>running</c>, 200
 /// once <c>complete</c> (with <c>result</c>) or <c>failed</c> (with <c>error</c>). The stored
-/// result JSON is copied as raw bytes, never parsed and re-serialised, which keeps polling cheap
-/// however large the result. Budget windows add PolicyEngine's per-year fields.
+/// result is copied as raw UTF-8 bytes, last and in pipe-sized pieces — never parsed, re-serialised
+/// or held in one contiguous large buffer — which keeps polling cheap however large the result.
+/// Budget windows add PolicyEngine's per-year fields.
 /// </summary>
-public sealed class JobStatusResult(SimulationJobView job) : IResult
+public sealed class JobStatusResult(SimulationJobView job, byte[]? resultUtf8) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -17,15 +19,21 @@ public sealed class JobStatusResult(SimulationJobView job) : IResult
         response.StatusCode = SimulationJobStatuses.IsTerminal(job.Status) ? StatusCodes.Status200OK : StatusCodes.Status202Accepted;
         response.ContentType = "application/json; charset=utf-8";
         response.Headers.CacheControl = "no-store";
-        await using (var writer = new Utf8JsonWriter(response.BodyWriter))
+        var body = response.BodyWriter;
+        await using (var writer = new Utf8JsonWriter(body))
         {
-            Write(writer);
+            WriteFields(writer);
+            writer.WritePropertyName("result");
         }
 
-        await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+        // The value of "result", then the closing brace, written past the JSON writer.
+        ReadOnlySpan<byte> result = job.Status == SimulationJobStatuses.Complete && resultUtf8 is not null ? resultUtf8 : "null"u8;
+        body.Write(result);
+        body.Write("}"u8);
+        await body.FlushAsync(httpContext.RequestAborted);
     }
 
-    private void Write(Utf8JsonWriter w)
+    private void WriteFields(Utf8JsonWriter w)
     {
         var budgetWindow = job.Kind == SimulationJobKinds.BudgetWindow;
         w.WriteStartObject();
@@ -69,18 +77,7 @@ public sealed class JobStatusResult(SimulationJobView job) : IResult
             w.WriteEndObject();
         }
 
-        w.WritePropertyName("result");
-        if (job.Status == SimulationJobStatuses.Complete && job.ResultJson is not null)
-        {
-            w.WriteRawValue(job.ResultJson, skipInputValidation: true);
-        }
-        else
-        {
-            w.WriteNullValue();
-        }
-
         WriteNullable(w, "error", job.Status == SimulationJobStatuses.Failed ? job.Error : null);
-        w.WriteEndObject();
     }
 
     /// <summary>A budget window's progress is the share of its years done; other jobs report their own.</summary>

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.Features.Bundles;
@@ -32,32 +34,60 @@ public sealed record SimulationJobView(
     PolicyEngineBundle Bundle,
     IReadOnlyList<ChildJobView>? Children);
 
+/// <summary>A job as a poll serves it: the state without the result text, and the result as cached UTF-8 bytes when complete.</summary>
+public sealed record JobPoll(SimulationJobView Job, byte[]? ResultUtf8);
+
 /// <summary>
 /// Reads one job with its bundle in a single indexed query (job_id is unique, bundle_id too),
-/// untracked: this is the path every poll takes. Budget windows add one query for
-/// their years.
+/// untracked and precompiled. <see cref="PollAsync"/> is the path every poll takes: it leaves the
+/// large text columns out and serves a complete result from <see cref="JobResultCache"/> (read from
+/// the row once). Budget windows add one query for their years.
 /// </summary>
-public sealed class GetSimulationJobHandler(PortalDbContext db)
+public sealed class GetSimulationJobHandler(PortalDbContext db, JobResultCache results)
 {
+    // Compiled queries are bound to one EF model; a process with two providers (the tests) has two.
+    private static readonly ConditionalWeakTable<IModel, Queries> ByModel = [];
+
+    private Queries Compiled => ByModel.GetValue(db.Model, _ => new Queries());
+
+    /// <summary>The whole job, including its request and result JSON as text (pages, downloads).</summary>
     public async Task<Result<SimulationJobView>> HandleAsync(string jobId, CancellationToken ct = default)
     {
-        if (string.IsNullOrEmpty(jobId) || jobId.Length > 40)
+        var row = IsJobId(jobId) ? await Compiled.FindJob(db, jobId, ct) : null;
+        return row is null ? Problem.NotFound($"Job '{jobId}'") : await ViewAsync(row, ct);
+    }
+
+    /// <summary>The job for a poll: no request text, and the result as cached bytes.</summary>
+    public async Task<Result<JobPoll>> PollAsync(string jobId, CancellationToken ct = default)
+    {
+        var state = IsJobId(jobId) ? await Compiled.FindJobState(db, jobId, ct) : null;
+        if (state is null)
         {
             return Problem.NotFound($"Job '{jobId}'");
         }
 
-        // Not EF.CompileAsyncQuery: a compiled query keeps the executor of the first context it ran on,
-        // so a process that touches two providers (the tests run SQLite and PostgreSQL portals side by
-        // side) got the other provider's SQL and failed every poll with a 500.
-        var row = await db.SimulationJobs.AsNoTracking()
-            .Where(j => j.JobId == jobId)
-            .Join(db.ExecutionBundles.AsNoTracking(), j => j.BundleId, b => b.BundleId, (j, b) => new Row(j, b))
-            .FirstOrDefaultAsync(ct);
-        if (row is null)
+        var row = new Row(
+            new SimulationJob
+            {
+                JobId = state.JobId, Kind = state.Kind, Country = state.Country, ParentJobId = state.ParentJobId, Status = state.Status, Progress = state.Progress,
+                Stage = state.Stage, Error = state.Error, RunId = state.RunId, SubmittedBy = state.SubmittedBy, SubmittedUtc = state.SubmittedUtc,
+                StartedUtc = state.StartedUtc, CompletedUtc = state.CompletedUtc, Attempts = state.Attempts, BundleId = state.Bundle.BundleId,
+            },
+            state.Bundle);
+        byte[]? result = null;
+        if (row.Job.Status == SimulationJobStatuses.Complete && !results.TryGet(jobId, out result)
+            && await Compiled.FindResult(db, jobId, ct) is { } text)
         {
-            return Problem.NotFound($"Job '{jobId}'");
+            result = results.Add(jobId, text);
         }
 
+        return new JobPoll(await ViewAsync(row, ct), result);
+    }
+
+    private static bool IsJobId(string jobId) => !string.IsNullOrEmpty(jobId) && jobId.Length <= 40;
+
+    private async Task<SimulationJobView> ViewAsync(Row row, CancellationToken ct)
+    {
         var j = row.Job;
         IReadOnlyList<ChildJobView>? children = null;
         if (j.Kind == SimulationJobKinds.BudgetWindow)
@@ -75,4 +105,62 @@ public sealed class GetSimulationJobHandler(PortalDbContext db)
     }
 
     private sealed record Row(SimulationJob Job, ExecutionBundle Bundle);
+
+    private sealed class Queries
+    {
+        public readonly Func<PortalDbContext, string, CancellationToken, Task<Row?>> FindJob = EF.CompileAsyncQuery(
+            (PortalDbContext context, string jobId, CancellationToken _) => context.SimulationJobs.AsNoTracking()
+                .Where(j => j.JobId == jobId)
+                .Join(context.ExecutionBundles.AsNoTracking(), j => j.BundleId, b => b.BundleId, (j, b) => new Row(j, b))
+                .FirstOrDefault());
+
+        public readonly Func<PortalDbContext, string, CancellationToken, Task<JobState?>> FindJobState = EF.CompileAsyncQuery(
+            (PortalDbContext context, string jobId, CancellationToken _) => context.SimulationJobs.AsNoTracking()
+                .Where(j => j.JobId == jobId)
+                .Join(context.ExecutionBundles.AsNoTracking(), j => j.BundleId, b => b.BundleId, (j, b) => new JobState
+                {
+                    JobId = j.JobId, Kind = j.Kind, Country = j.Country, ParentJobId = j.ParentJobId, Status = j.Status, Progress = j.Progress,
+                    Stage = j.Stage, Error = j.Error, RunId = j.RunId, SubmittedBy = j.SubmittedBy, SubmittedUtc = j.SubmittedUtc,
+                    StartedUtc = j.StartedUtc, CompletedUtc = j.CompletedUtc, Attempts = j.Attempts, Bundle = b,
+                })
+                .FirstOrDefault());
+
+        public readonly Func<PortalDbContext, string, CancellationToken, Task<string?>> FindResult = EF.CompileAsyncQuery(
+            (PortalDbContext context, string jobId, CancellationToken _) => context.SimulationJobs.AsNoTracking()
+                .Where(j => j.JobId == jobId).Select(j => j.ResultJson).FirstOrDefault());
+    }
+
+    /// <summary>A job row without its request and result text.</summary>
+    private sealed class JobState
+    {
+        public string JobId { get; init; } = "";
+
+        public string Kind { get; init; } = "";
+
+        public string Country { get; init; } = "";
+
+        public string? ParentJobId { get; init; }
+
+        public string Status { get; init; } = "";
+
+        public double Progress { get; init; }
+
+        public string? Stage { get; init; }
+
+        public string? Error { get; init; }
+
+        public string RunId { get; init; } = "";
+
+        public string SubmittedBy { get; init; } = "";
+
+        public DateTime SubmittedUtc { get; init; }
+
+        public DateTime? StartedUtc { get; init; }
+
+        public DateTime? CompletedUtc { get; init; }
+
+        public int Attempts { get; init; }
+
+        public ExecutionBundle Bundle { get; init; } = null!;
+    }
 }

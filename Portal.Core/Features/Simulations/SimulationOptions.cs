@@ -24,6 +24,9 @@ public sealed class SimulationOptions
     /// <summary>Loaded bundle populations kept in memory (least recently used evicted first).</summary>
     public int PopulationCacheSize { get; set; } = 4;
 
+    /// <summary>Memory for completed results served to polls (UTF-8 bytes, least recently used evicted first).</summary>
+    public int ResultCacheMegabytes { get; set; } = 64;
+
     /// <summary>Minimum time between two progress writes of one job (the final state is always written).</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -32,6 +35,7 @@ public sealed class SimulationOptions
         var options = configuration.GetSection(Section).Get<SimulationOptions>() ?? new SimulationOptions();
         options.MaxConcurrentJobs = Math.Max(1, options.MaxConcurrentJobs);
         options.PopulationCacheSize = Math.Max(1, options.PopulationCacheSize);
+        options.ResultCacheMegabytes = Math.Max(0, options.ResultCacheMegabytes);
         return options;
     }
 }

@@ -15,6 +15,7 @@ public static class SimulationServices
     {
         services.AddSingleton(SimulationOptions.From(configuration));
         services.AddSingleton<BundleRuntime>();
+        services.AddSingleton<JobResultCache>();
         services.AddScoped<SimulationJobQueue>();
         services.AddScoped<SimulationJobRunner>();
         services.AddHostedService<SimulationJobRecovery>();
