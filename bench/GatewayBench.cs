@@ -212,13 +212,7 @@ public static class GatewayBench
             $"data release generated in {clock.Elapsed.TotalSeconds:F1} s: {artifact.Rows["household"]:N0} households, {artifact.Rows["person"]:N0} persons, {artifact.SizeBytes / 1e6:F1} MB"));
         var identity = new BundleIdentity("us", model.Version, model.Sha256, release.Release.Version, release.Release.ManifestRevision, artifact.Name, artifact.Sha256, BundleIdentity.CurrentEngineVersion);
         var db = services.GetRequiredService<PortalDbContext>();
-        db.ExecutionBundles.Add(new ExecutionBundle
-        {
-            BundleId = identity.BundleId, DisplayId = BundleIdentity.DisplayIdOf(identity.BundleId), Country = "us", ModelVersion = model.Version, ModelSha256 = model.Sha256,
-            DataVersion = release.Release.Version, DataManifestRevision = release.Release.ManifestRevision, Dataset = artifact.Name, DatasetSha256 = artifact.Sha256,
-            EngineVersion = identity.EngineVersion, CanonicalJson = identity.ToCanonicalJson(), Certified = true, CertificationJson = "{\"passed\":true,\"by\":\"bench\"}",
-            CreatedUtc = DateTime.UtcNow, CreatedBy = "bench",
-        });
+        db.ExecutionBundles.Add(identity.ToRow(true, "{\"passed\":true,\"by\":\"bench\"}", DateTime.UtcNow, "bench"));
         db.BundleAliases.Add(new BundleAlias { Country = "us", Name = "latest", BundleId = identity.BundleId, Revision = 1, UpdatedUtc = DateTime.UtcNow, UpdatedBy = "bench" });
         db.AliasEvents.Add(new AliasEvent { Country = "us", Alias = "latest", ToBundle = identity.BundleId, Revision = 1, Actor = "bench", Reason = "bench", AtUtc = DateTime.UtcNow });
         await db.SaveChangesAsync();

@@ -58,23 +58,6 @@ public static class RealBundles
         var national = release.Artifacts.Single(a => a.Name == DataReleaseManifest.NationalArtifact);
         var identity = new BundleIdentity(model.Country, model.Version, model.Sha256, release.Release.Version, release.Release.ManifestRevision,
             national.Name, national.Sha256, BundleIdentity.CurrentEngineVersion);
-        return new ExecutionBundle
-        {
-            BundleId = identity.BundleId,
-            DisplayId = BundleIdentity.DisplayIdOf(identity.BundleId),
-            Country = identity.Country,
-            ModelVersion = identity.ModelVersion,
-            ModelSha256 = identity.ModelSha256,
-            DataVersion = identity.DataVersion,
-            DataManifestRevision = identity.DataManifestRevision,
-            Dataset = identity.Dataset,
-            DatasetSha256 = identity.DatasetSha256,
-            EngineVersion = identity.EngineVersion,
-            CanonicalJson = identity.ToCanonicalJson(),
-            Certified = false,
-            CertificationJson = """{"passed":false,"details":["inserted by the test as failed"]}""",
-            CreatedUtc = DateTime.UtcNow,
-            CreatedBy = "test",
-        };
+        return identity.ToRow(false, """{"passed":false,"details":["inserted by the test as failed"]}""", DateTime.UtcNow, "test");
     }
 }

@@ -24,27 +24,11 @@ public static class TestBundles
     {
         var identity = new BundleIdentity(country, modelVersion, ModelSha(country, modelVersion), dataVersion,
             Hex($"manifest:{country}:{dataVersion}"), "national", Hex($"dataset:{country}:{dataVersion}"), BundleIdentity.CurrentEngineVersion);
-        var id = identity.BundleId;
-        return new ExecutionBundle
-        {
-            BundleId = id,
-            DisplayId = BundleIdentity.DisplayIdOf(id),
-            Country = country,
-            ModelVersion = identity.ModelVersion,
-            ModelSha256 = identity.ModelSha256,
-            DataVersion = dataVersion,
-            DataManifestRevision = identity.DataManifestRevision,
-            Dataset = identity.Dataset,
-            DatasetSha256 = identity.DatasetSha256,
-            EngineVersion = identity.EngineVersion,
-            CanonicalJson = identity.ToCanonicalJson(),
-            Certified = certified,
-            CertificationJson = certified
+        return identity.ToRow(certified,
+            certified
                 ? """{"passed":true,"details":["dataset loaded","smoke simulation ran"],"households":2000}"""
                 : """{"passed":false,"details":["smoke simulation failed: household_net_income is NaN"]}""",
-            CreatedUtc = createdUtc ?? DateTime.UtcNow,
-            CreatedBy = "maintainer@example.org",
-        };
+            createdUtc ?? DateTime.UtcNow, "maintainer@example.org");
     }
 
     public static async Task<ExecutionBundle> AddAsync(PortalDbContext db, string country, string modelVersion, string dataVersion, bool certified = true)

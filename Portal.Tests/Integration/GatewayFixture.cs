@@ -61,24 +61,7 @@ public class GatewayFixture : PortalFactory, IAsyncLifetime
         var artifact = release.Artifacts.Single(a => a.Name == dataset);
         var identity = new BundleIdentity("us", modelVersion, model.Sha256, release.Release.Version, release.Release.ManifestRevision,
             dataset, artifact.Sha256, engineVersion ?? BundleIdentity.CurrentEngineVersion);
-        var bundle = new ExecutionBundle
-        {
-            BundleId = identity.BundleId,
-            DisplayId = BundleIdentity.DisplayIdOf(identity.BundleId),
-            Country = "us",
-            ModelVersion = modelVersion,
-            ModelSha256 = model.Sha256,
-            DataVersion = release.Release.Version,
-            DataManifestRevision = release.Release.ManifestRevision,
-            Dataset = dataset,
-            DatasetSha256 = artifact.Sha256,
-            EngineVersion = identity.EngineVersion,
-            CanonicalJson = identity.ToCanonicalJson(),
-            Certified = certified,
-            CertificationJson = certified ? "{\"passed\":true}" : "{\"passed\":false}",
-            CreatedUtc = DateTime.UtcNow,
-            CreatedBy = "test",
-        };
+        var bundle = identity.ToRow(certified, certified ? "{\"passed\":true}" : "{\"passed\":false}", DateTime.UtcNow, "test");
         await WithDbAsync(async db =>
         {
             db.ExecutionBundles.Add(bundle);

@@ -40,7 +40,7 @@ public sealed class CreateAggregatesHandler(PortalDbContext db, ModelCatalog cat
         for (var i = 0; i < requests.Count; i++)
         {
             var r = requests[i];
-            queries[i] = AggregateQuery.Resolve(Prefix(requests, i), r.Variable, r.AggregateType, r.Entity, r.Filters, r.Quantile, simulations[r.SimulationId].Model, validation);
+            queries[i] = AggregateQuery.Resolve(AggregateCompute.Prefix(requests, i), r.Variable, r.AggregateType, r.Entity, r.Filters, r.Quantile, simulations[r.SimulationId].Model, validation);
         }
 
         if (!validation.IsValid)
@@ -65,7 +65,7 @@ public sealed class CreateAggregatesHandler(PortalDbContext db, ModelCatalog cat
                 return handle.Problem!;
             }
 
-            await handle.Value!.UseAsync(simulation => AggregateCompute.Each(group, i => values[i] = AggregateCalculator.Compute(simulation, queries[i]!), i => Prefix(requests, i), validation), ct);
+            await handle.Value!.UseAsync(simulation => AggregateCompute.Each(group, i => values[i] = AggregateCalculator.Compute(simulation, queries[i]!), i => AggregateCompute.Prefix(requests, i), validation), ct);
         }
 
         if (!validation.IsValid)
@@ -94,13 +94,14 @@ public sealed class CreateAggregatesHandler(PortalDbContext db, ModelCatalog cat
         await db.SaveChangesAsync(ct);
         return rows.Select(AggregateView.Of).ToList();
     }
-
-    private static string Prefix<T>(IReadOnlyList<T> requests, int i) => requests.Count == 1 ? "" : $"[{i}].";
 }
 
 /// <summary>The computation steps shared by aggregates and change aggregates.</summary>
 internal static class AggregateCompute
 {
+    /// <summary>The error-key prefix of item <paramref name="i"/>: none for a single request, <c>[i].</c> in a list.</summary>
+    public static string Prefix<T>(IReadOnlyList<T> requests, int i) => requests.Count == 1 ? "" : $"[{i}].";
+
     /// <summary>The simulation's engine object, or 409 when its bundle cannot be loaded any more.</summary>
     public static async Task<Result<SimulationHandle>> HandleOfAsync(V2SimulationCache cache, SimulationRow row, CancellationToken ct)
     {

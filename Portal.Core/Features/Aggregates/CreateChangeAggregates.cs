@@ -37,7 +37,7 @@ public sealed class CreateChangeAggregatesHandler(PortalDbContext db, ModelCatal
         var queries = new AggregateQuery?[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
-            var (r, prefix) = (requests[i], Prefix(requests, i));
+            var (r, prefix) = (requests[i], AggregateCompute.Prefix(requests, i));
             var (baseline, reform) = (simulations[r.BaselineSimulationId], simulations[r.ReformSimulationId]);
             if (baseline.Job.BundleId != reform.Job.BundleId || baseline.Inputs.TimePeriod != reform.Inputs.TimePeriod || baseline.Inputs.Region != reform.Inputs.Region)
             {
@@ -77,7 +77,7 @@ public sealed class CreateChangeAggregatesHandler(PortalDbContext db, ModelCatal
             }
 
             await SimulationHandle.UseBothAsync(baseline.Value!, reform.Value!, (b, r) =>
-                AggregateCompute.Each(pair, i => values[i] = AggregateCalculator.ComputeChange(b, r, queries[i]!), i => Prefix(requests, i), validation), ct);
+                AggregateCompute.Each(pair, i => values[i] = AggregateCalculator.ComputeChange(b, r, queries[i]!), i => AggregateCompute.Prefix(requests, i), validation), ct);
         }
 
         if (!validation.IsValid)
@@ -109,6 +109,4 @@ public sealed class CreateChangeAggregatesHandler(PortalDbContext db, ModelCatal
         await db.SaveChangesAsync(ct);
         return rows.Select(ChangeAggregateView.Of).ToList();
     }
-
-    private static string Prefix<T>(IReadOnlyList<T> requests, int i) => requests.Count == 1 ? "" : $"[{i}].";
 }

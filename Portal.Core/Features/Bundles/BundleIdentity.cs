@@ -42,6 +42,30 @@ public sealed record BundleIdentity(
 
     public static string DisplayIdOf(string bundleId) => DisplayPrefix + bundleId[..16];
 
+    /// <summary>The immutable row for this identity, with its certification outcome.</summary>
+    public ExecutionBundle ToRow(bool certified, string certificationJson, DateTime createdUtc, string createdBy)
+    {
+        var id = BundleId;
+        return new ExecutionBundle
+        {
+            BundleId = id,
+            DisplayId = DisplayIdOf(id),
+            Country = Country,
+            ModelVersion = ModelVersion,
+            ModelSha256 = ModelSha256,
+            DataVersion = DataVersion,
+            DataManifestRevision = DataManifestRevision,
+            Dataset = Dataset,
+            DatasetSha256 = DatasetSha256,
+            EngineVersion = EngineVersion,
+            CanonicalJson = ToCanonicalJson(),
+            Certified = certified,
+            CertificationJson = certificationJson,
+            CreatedUtc = createdUtc,
+            CreatedBy = createdBy,
+        };
+    }
+
     /// <summary>Portal's own version (the engine that runs bundles), from the assembly's informational version without build metadata.</summary>
     public static string CurrentEngineVersion { get; } = ReadEngineVersion();
 

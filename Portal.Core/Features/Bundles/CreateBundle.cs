@@ -46,24 +46,7 @@ public sealed class CreateBundleHandler(PortalDbContext db, ModelCatalog catalog
 
         var certification = await certifier.CertifyAsync(model, artifact.Sha256, release.Period, ct);
         var now = time.GetUtcNow().UtcDateTime;
-        var bundle = new ExecutionBundle
-        {
-            BundleId = id,
-            DisplayId = BundleIdentity.DisplayIdOf(id),
-            Country = identity.Country,
-            ModelVersion = identity.ModelVersion,
-            ModelSha256 = identity.ModelSha256,
-            DataVersion = identity.DataVersion,
-            DataManifestRevision = identity.DataManifestRevision,
-            Dataset = identity.Dataset,
-            DatasetSha256 = identity.DatasetSha256,
-            EngineVersion = identity.EngineVersion,
-            CanonicalJson = identity.ToCanonicalJson(),
-            Certified = certification.Passed,
-            CertificationJson = certification.ToJson(),
-            CreatedUtc = now,
-            CreatedBy = actor.Name,
-        };
+        var bundle = identity.ToRow(certification.Passed, certification.ToJson(), now, actor.Name);
         db.ExecutionBundles.Add(bundle);
         AuditLog.Record(db, actor, now, "bundle.created", $"bundle:{bundle.DisplayId}",
             $"{bundle.Country} model {bundle.ModelVersion}, data {bundle.DataVersion}/{bundle.Dataset}; certification {(bundle.Certified ? "passed" : "failed")}");
