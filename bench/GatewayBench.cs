@@ -23,7 +23,7 @@ namespace Portal.Bench;
 
 /// <summary>
 /// Gateway benchmarks against a real Portal process on loopback (built next to this project):
-/// <c>gateway-poll [--households N] [--clients C] [--seconds S]</c> — GET /jobs/{id} of a complete job;
+/// <c>gateway-poll [--households N] [--clients C] [--seconds S] [--warmup W] [--pending]</c> — GET /jobs/{id} of a complete (or queued) job;
 /// <c>gateway-submit [--households N] [--submits N] [--clients C]</c> — submit latency with distinct
 /// reforms on a gateway-only node (Simulations:Worker=false, so no simulation competes);
 /// <c>gateway-e2e [--households N] [--runs N]</c> — submit → complete wall time on a warm server.
@@ -47,7 +47,7 @@ public static class GatewayBench
                 await PollAsync(portal, token, client, Option(args, "--clients", 32), Option(args, "--seconds", 10), Option(args, "--warmup", 10), pending);
                 break;
             case "gateway-submit":
-                await SubmitAsync(portal, token, Option(args, "--submits", 1_000), Option(args, "--clients", 4), Option(args, "--warmup", 10));
+                await SubmitAsync(portal, token, Option(args, "--submits", 1_000), Option(args, "--clients", 1), Option(args, "--warmup", 10));
                 break;
             default:
                 await EndToEndAsync(portal, client, Option(args, "--runs", 5));
