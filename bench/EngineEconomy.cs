@@ -38,9 +38,9 @@ public static class EngineEconomy
             var cold = Economy(model, population, period, reform, target);
             Console.WriteLine($"  first (cold-memory) run: {cold.Elapsed.TotalSeconds:F3} s wall");
             GC.Collect(2, GCCollectionMode.Forced, blocking: true);
-            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var cpuBefore = CpuClock.Seconds();
             var (baselineTotal, reformTotal, elapsed) = Economy(model, population, period, reform, target);
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            var cpu = TimeSpan.FromSeconds(CpuClock.Seconds() - cpuBefore);
             Console.WriteLine($"economy: {persons:N0} persons, {households:N0} households, target {target}");
             Console.WriteLine($"  baseline total {baselineTotal:N0}, reform total {reformTotal:N0}, change {reformTotal - baselineTotal:N0}");
             Console.WriteLine($"  wall time baseline+reform: {elapsed.TotalSeconds:F3} s (target ≤ 2.0 s); CPU time {cpu.TotalSeconds:F3} s on {Environment.ProcessorCount} cores; load average {LoadAverage()}");
@@ -229,9 +229,9 @@ public static class EngineEconomy
                 Visit(dependency);
             }
 
-            var before = Process.GetCurrentProcess().TotalProcessorTime;
+            var before = CpuClock.Seconds();
             simulation.Calculate(name);
-            timings.Add((name, (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds));
+            timings.Add((name, (CpuClock.Seconds() - before) * 1000));
         }
 
         foreach (var variable in model.Variables)

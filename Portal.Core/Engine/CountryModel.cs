@@ -35,6 +35,7 @@ public sealed class CountryModel
         }
 
         LocalCapacity = kernels.Values.Select(k => k.Locals.Length).DefaultIfEmpty(0).Max();
+        Kernel.ShareReductions(kernels.Values);
     }
 
     internal PackageInfo Info { get; }

@@ -8,10 +8,20 @@ namespace Portal.Core.Engine;
 /// with <see cref="WithReform"/> shares its baseline's inputs and, for every variable whose
 /// computation reads no changed parameter, its baseline's cached results. Not thread-safe: use one
 /// simulation per thread (the engine parallelises large columns internally).
+/// <para>
+/// Disposing a simulation gives the columns it computed back to the engine for the next simulation
+/// to reuse (saving their page faults): every array <see cref="Calculate"/> returned is invalid
+/// after <see cref="Dispose"/>, so copy what must outlive it. Disposing is optional (an undisposed
+/// simulation's columns are collected as usual). Inputs are never given back, and a baseline's
+/// columns are given back only once every reform made from it with <see cref="WithReform"/> is
+/// disposed too (they share them).
+/// </para>
 /// </summary>
-public sealed class Simulation
+public sealed class Simulation : IDisposable
 {
     private readonly Dictionary<string, double[]> cache = new(StringComparer.Ordinal);
+    private readonly List<double[]> owned = [];
+    private readonly Dictionary<string, double[]> reductions = new(StringComparer.Ordinal);
     private readonly HashSet<string> computing = new(StringComparer.Ordinal);
     private readonly double[]?[] parameterTables;
     private readonly ResolvedScale[]?[] scaleTables;
@@ -19,6 +29,9 @@ public sealed class Simulation
     private readonly Simulation? baseline;
     private readonly Dictionary<string, bool> affected = new(StringComparer.Ordinal);
     private readonly DateOnly instant;
+    private int liveReforms;
+    private bool disposed;
+    private bool released;
 
     public Simulation(CountryModel model, Population population, int period, Reform? reform = null)
         : this(model, population, period, reform, null)
@@ -43,6 +56,11 @@ public sealed class Simulation
         Reform = reform ?? Reform.Empty;
         changes = Reform.Resolve(model);
         this.baseline = baseline;
+        if (baseline is not null)
+        {
+            Interlocked.Increment(ref baseline.liveReforms);
+        }
+
         instant = model.InstantOf(period);
         parameterTables = new double[]?[model.Slots.Slots.Count];
         scaleTables = new ResolvedScale[]?[model.Slots.Slots.Count];
@@ -65,11 +83,67 @@ public sealed class Simulation
     internal int LocalCapacity => Model.LocalCapacity;
 
     /// <summary>A simulation of the same population and period under <paramref name="reform"/>, sharing unaffected results with this one.</summary>
-    public Simulation WithReform(Reform reform) => new(Model, Population, Period, reform, this) { Parallel = Parallel };
+    public Simulation WithReform(Reform reform)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return new(Model, Population, Period, reform, this) { Parallel = Parallel };
+    }
 
-    /// <summary>The variable's values, one per instance of its entity (enums as 0-based index, bools 0/1). Do not modify the array.</summary>
+    /// <summary>
+    /// The variable's values, one per instance of its entity (enums as 0-based index, bools 0/1). Do
+    /// not modify the array, nor read it after this simulation is disposed.
+    /// </summary>
     public double[] Calculate(string variable)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return Compute(variable);
+    }
+
+    /// <summary>
+    /// Gives the columns this simulation computed back for reuse (see the class remarks); its
+    /// baseline's, once this was the baseline's last live reform and the baseline is disposed.
+    /// </summary>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        ReleaseIfUnshared();
+        if (baseline is not null && Interlocked.Decrement(ref baseline.liveReforms) == 0)
+        {
+            baseline.ReleaseIfUnshared();
+        }
+    }
+
+    private void ReleaseIfUnshared()
+    {
+        if (!disposed || released || Volatile.Read(ref liveReforms) > 0)
+        {
+            return;
+        }
+
+        released = true;
+        cache.Clear();
+        reductions.Clear();
+        foreach (var column in owned)
+        {
+            ColumnMemory.Release(column);
+        }
+
+        owned.Clear();
+    }
+
+    /// <summary>Calculate without the disposed check: a disposed baseline still serves its live reforms.</summary>
+    internal double[] Compute(string variable)
+    {
+        if (released)
+        {
+            throw new InvalidOperationException("a simulation whose columns were given back was asked for a variable");
+        }
+
         if (cache.TryGetValue(variable, out var cached))
         {
             return cached;
@@ -84,7 +158,7 @@ public sealed class Simulation
         }
         else if (baseline is not null && !IsAffected(variable))
         {
-            result = baseline.Calculate(variable);
+            result = baseline.Compute(variable);
         }
         else if (Model.Kernels.TryGetValue(variable, out var kernel))
         {
@@ -101,16 +175,24 @@ public sealed class Simulation
             {
                 computing.Remove(variable);
             }
+
+            owned.Add(result);
         }
         else
         {
             result = ColumnMemory.Uninitialized(Population.Count(definition.Entity));
             Array.Fill(result, definition.Default);
+            owned.Add(result);
         }
 
         if (Population.TryGetPartialInput(variable, out var partial))
         {
-            result = (double[])result.Clone();
+            if (!ReferenceEquals(owned.Count > 0 ? owned[^1] : null, result))
+            {
+                result = (double[])result.Clone(); // the baseline's column: not ours to change
+                owned.Add(result);
+            }
+
             for (var i = 0; i < result.Length; i++)
             {
                 if (partial.Given[i])
@@ -123,6 +205,19 @@ public sealed class Simulation
         cache[variable] = result;
         return result;
     }
+
+    /// <summary>A column owned by this simulation (given back on dispose), contents unspecified.</summary>
+    internal double[] OwnedColumn(int length)
+    {
+        var column = ColumnMemory.Uninitialized(length);
+        owned.Add(column);
+        return column;
+    }
+
+    /// <summary>A reduction that formulas of several variables contain, once one of them materialised it (see Kernel.ShareReductions).</summary>
+    internal bool TryGetReduction(string key, out double[] column) => reductions.TryGetValue(key, out column!);
+
+    internal void AddReduction(string key, double[] column) => reductions[key] = column;
 
     /// <summary>Enum values as names.</summary>
     public string[] CalculateText(string enumVariable)

@@ -40,12 +40,12 @@ public sealed class SimulationResultComponentTests(SimulationResultFixture resul
         var state = Attr(html.QuerySelector("#budget-table tr[data-key=state_tax_revenue_impact] td")!, "data-value");
         Assert.Equal(Number(budget["tax_revenue_impact"]), federal + state, 1e-6);
         Assert.Equal(Number(budget["state_tax_revenue_impact"]), state);
-        var waterfall = JsonDocument.Parse(html.QuerySelector("script#budget-chart-data")!.TextContent).RootElement;
+        var waterfall = JsonDocument.Parse(html.QuerySelector("canvas[data-chart=waterfall]")!.GetAttribute("data-chart-data")!).RootElement;
         Assert.Equal("USD", waterfall.GetProperty("currency").GetString());
         Assert.Equal(Number(budget["budgetary_impact"]), waterfall.GetProperty("total").GetDouble());
         Assert.Equal(["Federal tax revenues", "State tax revenues", "Benefit spending", "Net impact"], waterfall.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
         Assert.Equal(waterfall.GetProperty("total").GetDouble(), waterfall.GetProperty("values").EnumerateArray().Sum(v => v.GetDouble()), 1e-3);
-        Assert.Equal("budget-chart-data", html.QuerySelector("canvas[data-chart=waterfall]")!.GetAttribute("data-chart-source"));
+        Assert.Empty(html.QuerySelectorAll("#economy-result script"));
 
         // Deciles: ten rows, absolute and relative, and the chart island with both series.
         var rows = html.QuerySelectorAll("#decile-table tbody tr");
@@ -57,12 +57,12 @@ public sealed class SimulationResultComponentTests(SimulationResultFixture resul
             Assert.Equal(Number(result["decile"]!["relative"]![d.ToString(CultureInfo.InvariantCulture)]), Attr(row.QuerySelector("[data-relative]")!, "data-relative"));
         }
 
-        var decileChart = JsonDocument.Parse(html.QuerySelector("script#decile-chart-data")!.TextContent).RootElement;
+        var decileChart = JsonDocument.Parse(html.QuerySelector("canvas[data-chart=deciles]")!.GetAttribute("data-chart-data")!).RootElement;
         Assert.Equal(10, decileChart.GetProperty("relative").GetArrayLength());
         Assert.Equal(2, html.QuerySelectorAll("[data-chart-toggle=decile-chart]").Length);
 
         // Winners and losers: five bands, eleven bars (ten deciles and all), the all row from intra_decile.all.
-        var winners = JsonDocument.Parse(html.QuerySelector("script#winners-chart-data")!.TextContent).RootElement;
+        var winners = JsonDocument.Parse(html.QuerySelector("canvas[data-chart=winners]")!.GetAttribute("data-chart-data")!).RootElement;
         Assert.Equal(EconomyResultView.BandOrder, winners.GetProperty("bands").EnumerateArray().Select(b => b.GetProperty("label").GetString()!));
         Assert.All(winners.GetProperty("bands").EnumerateArray(), b => Assert.Equal(11, b.GetProperty("values").GetArrayLength()));
         var gainers = Number(result["intra_decile"]!["all"]!["Gain less than 5%"]);

@@ -87,7 +87,7 @@ public sealed class SimulationPagesTests(GatewayFixture portal) : IClassFixture<
             return SimulationJobStatuses.IsTerminal(body.GetAttribute("data-status")!) ? fragment : null;
         }, TimeSpan.FromSeconds(60), "the job to finish");
         Assert.Equal("complete", live.QuerySelector("#job-body")!.GetAttribute("data-status"));
-        Assert.NotNull(live.QuerySelector("script#winners-chart-data"));
+        Assert.NotNull(live.QuerySelector("canvas[data-chart=winners][data-chart-data]"));
 
         var page = await HtmlForms.GetDocumentAsync(browser, target);
         Assert.Equal("Pages: deduction 30k", page.QuerySelector("main h1")!.TextContent);

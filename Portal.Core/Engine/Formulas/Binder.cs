@@ -43,6 +43,7 @@ internal sealed class Binder
     private readonly HashSet<string> dependencies = new(StringComparer.Ordinal);
     private readonly SortedSet<int> slots = [];
     private readonly List<Node> nodes = [];
+    private readonly Dictionary<string, Node> byKey = new(StringComparer.Ordinal);
 
     private Binder(ModelSchema schema, VariableDefinition variable)
     {
@@ -116,11 +117,25 @@ internal sealed class Binder
         }
     }
 
+    /// <summary>
+    /// Adds a bound node, or returns the identical one already in the formula (same <see cref="Node.Key"/>:
+    /// operation, constants, variables, parameters, children and type), marked as reused so that it is
+    /// evaluated once per chunk. Formulas repeat subexpressions (a projection, a condition written
+    /// once as a local and again inside position()); merging them is exact: the same operations on the
+    /// same inputs.
+    /// </summary>
     private T Add<T>(T node)
         where T : Node
     {
+        if (byKey.TryGetValue(node.Key, out var existing) && existing is T same)
+        {
+            same.Reused = true;
+            return same;
+        }
+
         node.Id = nodes.Count;
         nodes.Add(node);
+        byKey[node.Key] = node;
         return node;
     }
 

@@ -41,6 +41,9 @@ internal sealed record FType(TypeKind Kind, IReadOnlyList<string>? Values = null
         _ => new FType(TypeKind.Enum, variable.PossibleValues),
     };
 
+    /// <summary>Identifies the type exactly (enum types by all their values), for node keys.</summary>
+    public string Key => Kind == TypeKind.Enum ? $"enum<{string.Join("|", Values!)}>" : Kind.ToString();
+
     public bool Equals(FType? other) => other is not null && SameAs(other);
 
     public override int GetHashCode() => Kind.GetHashCode();
@@ -62,6 +65,12 @@ internal sealed class EvalState(Simulation simulation, int nodeCount)
     public readonly double[]?[] Columns = new double[]?[nodeCount];
     public readonly int[]?[] Maps = new int[]?[nodeCount];
     public readonly object?[] Tables = new object?[nodeCount];
+
+    /// <summary>Positions computed chunk by chunk in the pass that reads them, not materialised (see Kernel.StreamedPositions).</summary>
+    public IReadOnlySet<Node> Streamed { get; set; } = System.Collections.Frozen.FrozenSet<Node>.Empty;
+
+    /// <summary>Nodes already prepared (a node the binder merged is reached from several parents).</summary>
+    public readonly bool[] Prepared = new bool[nodeCount];
     private Worker? constWorker;
     private List<double[]>? rented;
 
@@ -121,6 +130,9 @@ internal sealed class Worker(int nodeCount, int localCount, int bufferSize)
     private static readonly Stack<Worker> Pool = new();
     private double[]?[] scratch = new double[]?[nodeCount];
     private int[]? combo;
+    private long[] stamps = new long[nodeCount];
+    private Seg[] memo = new Seg[nodeCount];
+    private long chunk = 1;
 
     public Seg[] Locals { get; private set; } = new Seg[localCount];
 
@@ -128,6 +140,28 @@ internal sealed class Worker(int nodeCount, int localCount, int bufferSize)
     public double[] Buffer(int id) => scratch[id] ??= new double[bufferSize];
 
     public int[] Combo => combo ??= new int[bufferSize];
+
+    /// <summary>Starts a new chunk: values memoised for the previous one are stale.</summary>
+    public void NextChunk() => chunk++;
+
+    /// <summary>
+    /// The node's values for the current chunk, computed once however many parents read them (the
+    /// binder merges identical subexpressions into one node). Stamped with a per-worker chunk number
+    /// that only grows, so a pooled worker never returns another formula's or chunk's values.
+    /// </summary>
+    public Seg Memoised(Node node, EvalState state, int start, int length)
+    {
+        var id = node.Id;
+        if (stamps[id] == chunk)
+        {
+            return memo[id];
+        }
+
+        var seg = node.EvalFresh(state, this, start, length);
+        memo[id] = seg;
+        stamps[id] = chunk;
+        return seg;
+    }
 
     /// <summary>
     /// A full-chunk worker from a process-wide pool: every formula of a large population otherwise
@@ -146,6 +180,8 @@ internal sealed class Worker(int nodeCount, int localCount, int bufferSize)
         if (worker.scratch.Length < nodeCount)
         {
             Array.Resize(ref worker.scratch, nodeCount);
+            Array.Resize(ref worker.stamps, nodeCount);
+            Array.Resize(ref worker.memo, nodeCount);
         }
 
         if (worker.Locals.Length < localCount)
@@ -159,6 +195,7 @@ internal sealed class Worker(int nodeCount, int localCount, int bufferSize)
     public static void Return(Worker worker)
     {
         Array.Clear(worker.Locals); // drop references to columns
+        Array.Clear(worker.memo);
         lock (Pool)
         {
             if (Pool.Count < (2 * Environment.ProcessorCount) + 2)
@@ -178,8 +215,42 @@ internal abstract class Node(FType type)
 
     public abstract IEnumerable<Node> Children { get; }
 
+    /// <summary>
+    /// Read by more than one parent in its formula (the binder merges identical subexpressions into
+    /// one node): its values are computed once per chunk and memoised (see <see cref="Worker.Memoised"/>).
+    /// </summary>
+    public bool Reused { get; set; }
+
+    /// <summary>Cheap to evaluate again (a slice of a column or of a local): never worth memoising.</summary>
+    protected virtual bool IsSlice => false;
+
+    private string? key;
+
+    /// <summary>
+    /// The node's structure: operation, its constants, variables and parameter slots, children's
+    /// keys and the result type. Within one simulation two nodes with equal keys compute equal
+    /// values (the binder merges them; reductions are shared across formulas, see
+    /// <see cref="Kernel.ShareReductions"/>).
+    /// </summary>
+    public string Key => key ??= $"{Describe()}({string.Join(",", Children.Select(c => c.Key))}):{Type.Key}";
+
+    /// <summary>The operation and its own constants (children and type are added by <see cref="Key"/>).</summary>
+    protected virtual string Describe() => GetType().Name;
+
+    /// <summary>Whether <see cref="Key"/> means the same in every formula (false below a formula's local).</summary>
+    public virtual bool Portable => Children.All(c => c.Portable);
+
     /// <summary>Called once per evaluation, before any chunk: fetches columns, materialises aggregations, folds constants.</summary>
-    public virtual void Prepare(EvalState state)
+    public void Prepare(EvalState state)
+    {
+        if (!state.Prepared[Id])
+        {
+            state.Prepared[Id] = true;
+            PrepareCore(state);
+        }
+    }
+
+    protected virtual void PrepareCore(EvalState state)
     {
         var allConst = true;
         foreach (var child in Children)
@@ -206,8 +277,11 @@ internal abstract class Node(FType type)
             return new Seg(buffer, 0);
         }
 
-        return EvalCore(state, worker, start, length);
+        return Reused && !IsSlice ? worker.Memoised(this, state, start, length) : EvalCore(state, worker, start, length);
     }
+
+    /// <summary>The chunk's values computed now (for <see cref="Worker.Memoised"/>).</summary>
+    public Seg EvalFresh(EvalState state, Worker worker, int start, int length) => EvalCore(state, worker, start, length);
 
     protected abstract Seg EvalCore(EvalState state, Worker worker, int start, int length);
 
@@ -247,7 +321,9 @@ internal sealed class ConstNode(FType type, double value) : Node(type)
 
     public override IEnumerable<Node> Children => [];
 
-    public override void Prepare(EvalState state)
+    protected override string Describe() => $"const {BitConverter.DoubleToInt64Bits(Value):x}";
+
+    protected override void PrepareCore(EvalState state)
     {
         state.IsConst[Id] = true;
         state.Const[Id] = Value;
@@ -260,7 +336,7 @@ internal sealed class PeriodNode() : Node(FType.Int)
 {
     public override IEnumerable<Node> Children => [];
 
-    public override void Prepare(EvalState state)
+    protected override void PrepareCore(EvalState state)
     {
         state.IsConst[Id] = true;
         state.Const[Id] = state.Simulation.Period;
@@ -275,7 +351,11 @@ internal sealed class VariableNode(FType type, string variable) : Node(type)
 
     public override IEnumerable<Node> Children => [];
 
-    public override void Prepare(EvalState state) => state.Columns[Id] = state.Simulation.Calculate(Variable);
+    protected override bool IsSlice => true;
+
+    protected override string Describe() => $"variable {Variable}";
+
+    protected override void PrepareCore(EvalState state) => state.Columns[Id] = state.Simulation.Compute(Variable);
 
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
 }
@@ -287,9 +367,11 @@ internal sealed class GatherNode(FType type, string variable, string fromEntity,
 
     public override IEnumerable<Node> Children => [];
 
-    public override void Prepare(EvalState state)
+    protected override string Describe() => $"gather {Variable} {fromEntity}>{toEntity}";
+
+    protected override void PrepareCore(EvalState state)
     {
-        state.Columns[Id] = state.Simulation.Calculate(Variable);
+        state.Columns[Id] = state.Simulation.Compute(Variable);
         state.Maps[Id] = state.Simulation.Population.Map(fromEntity, toEntity);
     }
 
@@ -316,7 +398,13 @@ internal sealed class LocalNode(FType type, int index, Node value) : Node(type)
 
     public override IEnumerable<Node> Children => [];
 
-    public override void Prepare(EvalState state)
+    protected override bool IsSlice => true;
+
+    protected override string Describe() => $"local {Index}";
+
+    public override bool Portable => false;
+
+    protected override void PrepareCore(EvalState state)
     {
         if (state.IsConst[Value.Id])
         {
@@ -325,11 +413,17 @@ internal sealed class LocalNode(FType type, int index, Node value) : Node(type)
         }
     }
 
-    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => worker.Locals[Index];
+    /// <summary>
+    /// The local's chunk, evaluated by the kernel before the result; in a pass that materialises a
+    /// reduction (<c>position(group, local)</c>) before the chunk loop, the local's value directly.
+    /// </summary>
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) =>
+        worker.Locals[Index] is { Array: not null } seg ? seg : Value.Eval(state, worker, start, length);
 }
 
 /// <summary>
-/// An element-wise operation; <see cref="Vectorized"/> ops also have a SIMD form giving bit-identical
+/// An element-wise operation; <see cref="Vectorized"/> ops also have SIMD forms (512-bit where the
+/// hardware runs them, e.g. AMD Zen 4/5, else 256-bit) giving bit-identical
 /// results (same IEEE operations, comparisons as masks: no branch per element, which on mixed data
 /// mispredicts half the time).
 /// </summary>
@@ -340,6 +434,8 @@ internal interface IBinaryOp
     static virtual bool Vectorized => false;
 
     static virtual Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => throw new NotSupportedException();
+
+    static virtual Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => throw new NotSupportedException();
 }
 
 internal interface IUnaryOp
@@ -349,6 +445,8 @@ internal interface IUnaryOp
     static virtual bool Vectorized => false;
 
     static virtual Vector256<double> Apply(Vector256<double> a) => throw new NotSupportedException();
+
+    static virtual Vector512<double> Apply(Vector512<double> a) => throw new NotSupportedException();
 }
 
 /// <summary>Helpers for the SIMD forms: masks to 0/1.</summary>
@@ -361,36 +459,44 @@ internal static class Simd
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> NonZero(Vector256<double> a) => ~Vector256.Equals(a, Vector256<double>.Zero);
+
+    public static readonly Vector512<double> One512 = Vector512.Create(1.0);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Truth(Vector512<double> mask) => mask & One512;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> NonZero(Vector512<double> a) => ~Vector512.Equals(a, Vector512<double>.Zero);
 }
 
 #pragma warning disable CA1812 // Instantiated through generic type arguments.
-internal struct AddOp : IBinaryOp { public static double Apply(double a, double b) => a + b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => a + b; }
-internal struct SubOp : IBinaryOp { public static double Apply(double a, double b) => a - b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => a - b; }
-internal struct MulOp : IBinaryOp { public static double Apply(double a, double b) => a * b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => a * b; }
-internal struct DivOp : IBinaryOp { public static double Apply(double a, double b) => b == 0 ? 0 : a / b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.Equals(b, Vector256<double>.Zero), Vector256<double>.Zero, a / b); }
+internal struct AddOp : IBinaryOp { public static double Apply(double a, double b) => a + b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => a + b; public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => a + b; }
+internal struct SubOp : IBinaryOp { public static double Apply(double a, double b) => a - b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => a - b; public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => a - b; }
+internal struct MulOp : IBinaryOp { public static double Apply(double a, double b) => a * b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => a * b; public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => a * b; }
+internal struct DivOp : IBinaryOp { public static double Apply(double a, double b) => b == 0 ? 0 : a / b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.Equals(b, Vector256<double>.Zero), Vector256<double>.Zero, a / b); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Vector512.ConditionalSelect(Vector512.Equals(b, Vector512<double>.Zero), Vector512<double>.Zero, a / b); }
 internal struct ModOp : IBinaryOp { public static double Apply(double a, double b) => b == 0 ? 0 : a - (Math.Floor(a / b) * b); }
 internal struct PowOp : IBinaryOp { public static double Apply(double a, double b) { var r = Math.Pow(a, b); return double.IsNaN(r) ? 0 : r; } }
-internal struct EqOp : IBinaryOp { public static double Apply(double a, double b) => a == b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.Equals(a, b)); }
-internal struct NeOp : IBinaryOp { public static double Apply(double a, double b) => a != b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(~Vector256.Equals(a, b)); }
-internal struct LtOp : IBinaryOp { public static double Apply(double a, double b) => a < b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.LessThan(a, b)); }
-internal struct LeOp : IBinaryOp { public static double Apply(double a, double b) => a <= b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.LessThanOrEqual(a, b)); }
-internal struct GtOp : IBinaryOp { public static double Apply(double a, double b) => a > b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.GreaterThan(a, b)); }
-internal struct GeOp : IBinaryOp { public static double Apply(double a, double b) => a >= b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.GreaterThanOrEqual(a, b)); }
-internal struct AndOp : IBinaryOp { public static double Apply(double a, double b) => a != 0 && b != 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Simd.NonZero(a) & Simd.NonZero(b)); }
-internal struct OrOp : IBinaryOp { public static double Apply(double a, double b) => a != 0 || b != 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Simd.NonZero(a) | Simd.NonZero(b)); }
-internal struct MinOp : IBinaryOp { public static double Apply(double a, double b) => a < b ? a : b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.LessThan(a, b), a, b); }
-internal struct MaxOp : IBinaryOp { public static double Apply(double a, double b) => a > b ? a : b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.GreaterThan(a, b), a, b); }
+internal struct EqOp : IBinaryOp { public static double Apply(double a, double b) => a == b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.Equals(a, b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Vector512.Equals(a, b)); }
+internal struct NeOp : IBinaryOp { public static double Apply(double a, double b) => a != b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(~Vector256.Equals(a, b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(~Vector512.Equals(a, b)); }
+internal struct LtOp : IBinaryOp { public static double Apply(double a, double b) => a < b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.LessThan(a, b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Vector512.LessThan(a, b)); }
+internal struct LeOp : IBinaryOp { public static double Apply(double a, double b) => a <= b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.LessThanOrEqual(a, b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Vector512.LessThanOrEqual(a, b)); }
+internal struct GtOp : IBinaryOp { public static double Apply(double a, double b) => a > b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.GreaterThan(a, b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Vector512.GreaterThan(a, b)); }
+internal struct GeOp : IBinaryOp { public static double Apply(double a, double b) => a >= b ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Vector256.GreaterThanOrEqual(a, b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Vector512.GreaterThanOrEqual(a, b)); }
+internal struct AndOp : IBinaryOp { public static double Apply(double a, double b) => a != 0 && b != 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Simd.NonZero(a) & Simd.NonZero(b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Simd.NonZero(a) & Simd.NonZero(b)); }
+internal struct OrOp : IBinaryOp { public static double Apply(double a, double b) => a != 0 || b != 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Simd.Truth(Simd.NonZero(a) | Simd.NonZero(b)); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Simd.Truth(Simd.NonZero(a) | Simd.NonZero(b)); }
+internal struct MinOp : IBinaryOp { public static double Apply(double a, double b) => a < b ? a : b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.LessThan(a, b), a, b); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Vector512.ConditionalSelect(Vector512.LessThan(a, b), a, b); }
+internal struct MaxOp : IBinaryOp { public static double Apply(double a, double b) => a > b ? a : b; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.GreaterThan(a, b), a, b); public static Vector512<double> Apply(Vector512<double> a, Vector512<double> b) => Vector512.ConditionalSelect(Vector512.GreaterThan(a, b), a, b); }
 
-internal struct NegOp : IUnaryOp { public static double Apply(double a) => -a; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => -a; }
-internal struct NotOp : IUnaryOp { public static double Apply(double a) => a == 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Simd.Truth(Vector256.Equals(a, Vector256<double>.Zero)); }
-internal struct AbsOp : IUnaryOp { public static double Apply(double a) => Math.Abs(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.Abs(a); }
+internal struct NegOp : IUnaryOp { public static double Apply(double a) => -a; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => -a; public static Vector512<double> Apply(Vector512<double> a) => -a; }
+internal struct NotOp : IUnaryOp { public static double Apply(double a) => a == 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Simd.Truth(Vector256.Equals(a, Vector256<double>.Zero)); public static Vector512<double> Apply(Vector512<double> a) => Simd.Truth(Vector512.Equals(a, Vector512<double>.Zero)); }
+internal struct AbsOp : IUnaryOp { public static double Apply(double a) => Math.Abs(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.Abs(a); public static Vector512<double> Apply(Vector512<double> a) => Vector512.Abs(a); }
 internal struct RoundOp : IUnaryOp { public static double Apply(double a) => Math.Round(a, MidpointRounding.ToEven); }
-internal struct FloorOp : IUnaryOp { public static double Apply(double a) => Math.Floor(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.Floor(a); }
-internal struct CeilOp : IUnaryOp { public static double Apply(double a) => Math.Ceiling(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.Ceiling(a); }
-internal struct SqrtOp : IUnaryOp { public static double Apply(double a) => a <= 0 ? 0 : Math.Sqrt(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.ConditionalSelect(Vector256.LessThanOrEqual(a, Vector256<double>.Zero), Vector256<double>.Zero, Vector256.Sqrt(a)); }
+internal struct FloorOp : IUnaryOp { public static double Apply(double a) => Math.Floor(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.Floor(a); public static Vector512<double> Apply(Vector512<double> a) => Vector512.Floor(a); }
+internal struct CeilOp : IUnaryOp { public static double Apply(double a) => Math.Ceiling(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.Ceiling(a); public static Vector512<double> Apply(Vector512<double> a) => Vector512.Ceiling(a); }
+internal struct SqrtOp : IUnaryOp { public static double Apply(double a) => a <= 0 ? 0 : Math.Sqrt(a); public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Vector256.ConditionalSelect(Vector256.LessThanOrEqual(a, Vector256<double>.Zero), Vector256<double>.Zero, Vector256.Sqrt(a)); public static Vector512<double> Apply(Vector512<double> a) => Vector512.ConditionalSelect(Vector512.LessThanOrEqual(a, Vector512<double>.Zero), Vector512<double>.Zero, Vector512.Sqrt(a)); }
 internal struct ExpOp : IUnaryOp { public static double Apply(double a) => Math.Exp(a); }
 internal struct LogOp : IUnaryOp { public static double Apply(double a) => a <= 0 ? 0 : Math.Log(a); }
-internal struct BoolOp : IUnaryOp { public static double Apply(double a) => a != 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Simd.Truth(Simd.NonZero(a)); }
+internal struct BoolOp : IUnaryOp { public static double Apply(double a) => a != 0 ? 1 : 0; public static bool Vectorized => true; public static Vector256<double> Apply(Vector256<double> a) => Simd.Truth(Simd.NonZero(a)); public static Vector512<double> Apply(Vector512<double> a) => Simd.Truth(Simd.NonZero(a)); }
 #pragma warning restore CA1812
 
 internal abstract class BinaryNode(FType type, Node left, Node right) : Node(type)
@@ -405,6 +511,7 @@ internal abstract class BinaryNode(FType type, Node left, Node right) : Node(typ
 internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : BinaryNode(type, left, right)
     where TOp : struct, IBinaryOp
 {
+    protected override string Describe() => typeof(TOp).Name;
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => ComputeIntoBuffer(state, worker, start, length);
 
     protected override bool ComputesInto => true;
@@ -431,6 +538,17 @@ internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : Binar
     private static void Apply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> d)
     {
         var i = 0;
+        if (TOp.Vectorized && Vector512.IsHardwareAccelerated)
+        {
+            ref var ra = ref MemoryMarshal.GetReference(a);
+            ref var rb = ref MemoryMarshal.GetReference(b);
+            ref var rd = ref MemoryMarshal.GetReference(d);
+            for (; i <= d.Length - Vector512<double>.Count; i += Vector512<double>.Count)
+            {
+                TOp.Apply(Vector512.LoadUnsafe(ref ra, (nuint)i), Vector512.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+
         if (TOp.Vectorized && Vector256.IsHardwareAccelerated)
         {
             ref var ra = ref MemoryMarshal.GetReference(a);
@@ -452,6 +570,17 @@ internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : Binar
     private static void Apply(ReadOnlySpan<double> a, double b, Span<double> d)
     {
         var i = 0;
+        if (TOp.Vectorized && Vector512.IsHardwareAccelerated)
+        {
+            ref var ra = ref MemoryMarshal.GetReference(a);
+            ref var rd = ref MemoryMarshal.GetReference(d);
+            var vb = Vector512.Create(b);
+            for (; i <= d.Length - Vector512<double>.Count; i += Vector512<double>.Count)
+            {
+                TOp.Apply(Vector512.LoadUnsafe(ref ra, (nuint)i), vb).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+
         if (TOp.Vectorized && Vector256.IsHardwareAccelerated)
         {
             ref var ra = ref MemoryMarshal.GetReference(a);
@@ -473,6 +602,17 @@ internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : Binar
     private static void Apply(double a, ReadOnlySpan<double> b, Span<double> d)
     {
         var i = 0;
+        if (TOp.Vectorized && Vector512.IsHardwareAccelerated)
+        {
+            ref var rb = ref MemoryMarshal.GetReference(b);
+            ref var rd = ref MemoryMarshal.GetReference(d);
+            var va = Vector512.Create(a);
+            for (; i <= d.Length - Vector512<double>.Count; i += Vector512<double>.Count)
+            {
+                TOp.Apply(va, Vector512.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+
         if (TOp.Vectorized && Vector256.IsHardwareAccelerated)
         {
             ref var rb = ref MemoryMarshal.GetReference(b);
@@ -494,6 +634,7 @@ internal sealed class BinaryNode<TOp>(FType type, Node left, Node right) : Binar
 internal sealed class UnaryNode<TOp>(FType type, Node operand) : Node(type)
     where TOp : struct, IUnaryOp
 {
+    protected override string Describe() => typeof(TOp).Name;
     public Node Operand { get; } = operand;
 
     public override IEnumerable<Node> Children => [Operand];
@@ -507,6 +648,16 @@ internal sealed class UnaryNode<TOp>(FType type, Node operand) : Node(type)
     {
         var a = Operand.Eval(state, worker, start, length).Span(length);
         var i = 0;
+        if (TOp.Vectorized && Vector512.IsHardwareAccelerated)
+        {
+            ref var ra = ref MemoryMarshal.GetReference(a);
+            ref var rd = ref MemoryMarshal.GetReference(d);
+            for (; i <= d.Length - Vector512<double>.Count; i += Vector512<double>.Count)
+            {
+                TOp.Apply(Vector512.LoadUnsafe(ref ra, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+
         if (TOp.Vectorized && Vector256.IsHardwareAccelerated)
         {
             ref var ra = ref MemoryMarshal.GetReference(a);
@@ -527,6 +678,8 @@ internal sealed class UnaryNode<TOp>(FType type, Node operand) : Node(type)
 internal sealed class RoundDigitsNode(Node operand, int digits) : Node(FType.Float)
 {
     public override IEnumerable<Node> Children => [operand];
+
+    protected override string Describe() => $"round {digits}";
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
@@ -626,7 +779,9 @@ internal sealed class ParamNode(FType type, int slot, Node[] indexes, int[] stri
 
     public override IEnumerable<Node> Children => indexes;
 
-    public override void Prepare(EvalState state)
+    protected override string Describe() => $"parameter {Slot}";
+
+    protected override void PrepareCore(EvalState state)
     {
         foreach (var index in indexes)
         {
@@ -687,13 +842,20 @@ internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFu
 
     public override IEnumerable<Node> Children => [.. indexes, argument];
 
-    public override void Prepare(EvalState state)
+    protected override string Describe() => $"scale {Slot} {function}";
+
+    protected override void PrepareCore(EvalState state)
     {
-        base.Prepare(state);
+        base.PrepareCore(state);
         var scales = state.Simulation.ScaleTable(Slot);
         // A scale selected by constant indexes (or none) is resolved once here, not per chunk.
         var constant = indexes.Length == 0 || Array.TrueForAll(indexes, i => state.IsConst[i.Id]);
-        state.Tables[Id] = constant ? scales[indexes.Length == 0 ? 0 : Kernel.ConstIndex(state, indexes, strides)] : scales;
+        if (constant)
+        {
+            scales = [scales[indexes.Length == 0 ? 0 : Kernel.ConstIndex(state, indexes, strides)]];
+        }
+
+        state.Tables[Id] = ScaleBlock.TryCreate(scales, function) ?? (object)scales;
     }
 
     protected override bool IsElementwise => false;
@@ -706,8 +868,24 @@ internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFu
     protected override void ComputeInto(EvalState state, Worker worker, int start, int length, Span<double> buffer)
     {
         var x = argument.Eval(state, worker, start, length).Span(length);
-        if (state.Tables[Id] is ResolvedScale scale)
+        if (state.Tables[Id] is ScaleBlock block)
         {
+            if (block.Count == 1)
+            {
+                block.Apply(x, default, default, buffer);
+            }
+            else if (indexes.Length == 1)
+            {
+                block.Apply(x, indexes[0].Eval(state, worker, start, length).Span(length), default, buffer);
+            }
+            else
+            {
+                block.Apply(x, default, Kernel.ComboIndex(state, worker, indexes, strides, start, length, Id), buffer);
+            }
+        }
+        else if (state.Tables[Id] is ResolvedScale[] { Length: 1 } one)
+        {
+            var scale = one[0];
             for (var i = 0; i < length; i++)
             {
                 buffer[i] = scale.Apply(function, x[i]);
@@ -734,9 +912,135 @@ internal sealed class ScaleNode(int slot, Node[] indexes, int[] strides, ScaleFu
     }
 }
 
-/// <summary>A scale's brackets at one instant.</summary>
-internal sealed class ResolvedScale(ScaleType type, double[] thresholds, double[] values)
+/// <summary>
+/// The scales one <see cref="ScaleNode"/> can select (one per combination of its enum indexes), laid
+/// out flat for the row loop: scale k's thresholds at [k × stride ..], padded to the widest scale with
+/// +∞ thresholds (never reached: x ≤ +∞, and for the amount lookup the padding repeats the last value)
+/// and one +∞ more as the top of the last bracket. Only when every scale's thresholds are ordered and
+/// all take the same form (bracket sums, or the last bracket's value); otherwise the scales apply one
+/// by one. Results are those of <see cref="ResolvedScale.Apply"/>, bit for bit.
+/// </summary>
+internal sealed class ScaleBlock
 {
+    private readonly int width;
+    private readonly bool sums;
+    private readonly double[] thresholds;
+    private readonly double[] below;
+    private readonly double[] values;
+
+    private ScaleBlock(int count, int width, bool sums, double[] thresholds, double[] below, double[] values)
+    {
+        Count = count;
+        this.width = width;
+        this.sums = sums;
+        this.thresholds = thresholds;
+        this.below = below;
+        this.values = values;
+    }
+
+    public int Count { get; }
+
+    public static ScaleBlock? TryCreate(ResolvedScale[] scales, ScaleFunction function)
+    {
+        var sums = function == ScaleFunction.Calc && scales[0].Type == ScaleType.MarginalRate;
+        if (!Array.TrueForAll(scales, s => s.Ordered && (function == ScaleFunction.Calc && s.Type == ScaleType.MarginalRate) == sums))
+        {
+            return null;
+        }
+
+        var width = scales.Max(s => s.Thresholds.Length);
+        var stride = width + 1;
+        var thresholds = new double[scales.Length * stride];
+        var below = new double[scales.Length * stride];
+        var values = new double[scales.Length * stride];
+        for (var k = 0; k < scales.Length; k++)
+        {
+            var scale = scales[k];
+            var n = scale.Thresholds.Length;
+            for (var b = 0; b < stride; b++)
+            {
+                thresholds[(k * stride) + b] = b < n ? scale.Thresholds[b] : double.PositiveInfinity;
+                below[(k * stride) + b] = scale.Below[Math.Min(b, n - 1)];
+                values[(k * stride) + b] = scale.Values[Math.Min(b, n - 1)];
+            }
+        }
+
+        return new ScaleBlock(scales.Length, width, sums, thresholds, below, values);
+    }
+
+    /// <summary>d[i] = scale (index[i] or combo[i], or the only one) applied to x[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Apply(ReadOnlySpan<double> x, ReadOnlySpan<double> index, ReadOnlySpan<int> combo, Span<double> d)
+    {
+        var stride = width + 1;
+        var t = thresholds;
+        for (var i = 0; i < d.Length; i++)
+        {
+            var k = (!index.IsEmpty ? (int)index[i] : !combo.IsEmpty ? combo[i] : 0) * stride;
+            var xi = x[i];
+            var reached = 0;
+            if (sums)
+            {
+                // Brackets the loop enters: it stops at the first threshold with x <= threshold.
+                for (var b = 0; b < width; b++)
+                {
+                    reached += xi <= t[k + b] ? 0 : 1;
+                }
+
+                var last = k + reached - 1;
+                d[i] = reached == 0 ? 0.0 : below[last] + (values[last] * (Math.Min(xi, t[last + 1]) - t[last]));
+            }
+            else
+            {
+                // The value of every bracket with x >= threshold, up to the first without.
+                for (var b = 0; b < width; b++)
+                {
+                    reached += xi >= t[k + b] ? 1 : 0;
+                }
+
+                d[i] = reached == 0 ? 0.0 : values[k + reached - 1];
+            }
+        }
+    }
+}
+
+/// <summary>A scale's brackets at one instant.</summary>
+internal sealed class ResolvedScale
+{
+    private readonly ScaleType type;
+    private readonly double[] thresholds;
+    private readonly double[] values;
+
+    // Thresholds in non-decreasing order (every real schedule): the brackets x reaches are a prefix,
+    // found by counting comparisons without a branch per bracket, and calc adds the last bracket's
+    // share to the tax of the full brackets below it, precomputed by the same additions in the same
+    // order as the bracket loop (so the result is bit-identical to it).
+    private readonly bool ordered;
+    private readonly double[] below;
+
+    public ResolvedScale(ScaleType type, double[] thresholds, double[] values)
+    {
+        this.type = type;
+        this.thresholds = thresholds;
+        this.values = values;
+        ordered = true;
+        for (var b = 1; b < thresholds.Length; b++)
+        {
+            ordered &= thresholds[b - 1] <= thresholds[b];
+        }
+
+        below = new double[thresholds.Length];
+        var tax = 0.0;
+        for (var b = 0; b < thresholds.Length; b++)
+        {
+            below[b] = tax;
+            if (b + 1 < thresholds.Length)
+            {
+                tax += values[b] * (thresholds[b + 1] - thresholds[b]);
+            }
+        }
+    }
+
     public bool SameAs(ResolvedScale other) =>
         type == other.Type && thresholds.AsSpan().SequenceEqual(other.Thresholds) && values.AsSpan().SequenceEqual(other.Values);
 
@@ -746,7 +1050,51 @@ internal sealed class ResolvedScale(ScaleType type, double[] thresholds, double[
 
     public double[] Values => values;
 
+    /// <summary>Thresholds in non-decreasing order.</summary>
+    public bool Ordered => ordered;
+
+    /// <summary>Tax of the full brackets below each bracket, summed as the bracket loop does.</summary>
+    public double[] Below => below;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Apply(ScaleFunction function, double x)
+    {
+        if (!ordered)
+        {
+            return ApplyInOrder(function, x);
+        }
+
+        var t = thresholds;
+        var reached = 0;
+        if (function == ScaleFunction.Calc && type == ScaleType.MarginalRate)
+        {
+            // Brackets the loop would enter: it stops at the first threshold with x <= threshold.
+            for (var b = 0; b < t.Length; b++)
+            {
+                reached += x <= t[b] ? 0 : 1;
+            }
+
+            if (reached == 0)
+            {
+                return 0.0;
+            }
+
+            var last = reached - 1;
+            var high = reached < t.Length ? t[reached] : double.PositiveInfinity;
+            return below[last] + (values[last] * (Math.Min(x, high) - t[last]));
+        }
+
+        // The loop keeps the value of every bracket with x >= threshold until the first without.
+        for (var b = 0; b < t.Length; b++)
+        {
+            reached += x >= t[b] ? 1 : 0;
+        }
+
+        return reached == 0 ? 0.0 : values[reached - 1];
+    }
+
+    /// <summary>The bracket loop itself (the reference semantics; used for thresholds out of order).</summary>
+    public double ApplyInOrder(ScaleFunction function, double x)
     {
         if (function == ScaleFunction.Calc && type == ScaleType.MarginalRate)
         {
@@ -805,13 +1153,25 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
 {
     public override IEnumerable<Node> Children => value is null ? filter is null ? [] : [filter] : filter is null ? [value] : [value, filter];
 
-    public override void Prepare(EvalState state)
+    protected override string Describe() => $"{kind} {Group} {(value is null ? "-" : "value")} {(filter is null ? "-" : "filter")}";
+
+    protected override void PrepareCore(EvalState state)
     {
-        base.Prepare(state);
+        base.PrepareCore(state);
+        if (TryReuse(state))
+        {
+            return;
+        }
+
+        Materialise(state);
+        Done(state);
+    }
+
+    private void Materialise(EvalState state)
+    {
         var (persons, map) = PersonMap(state);
         var groups = state.Simulation.Population.Count(Group);
-        var result = state.Column(Id, groups, zeroed: true);
-        state.Columns[Id] = result;
+        var result = ResultColumn(state, groups, zeroed: true);
         var constValue = value is null ? 1 : state.IsConst[value.Id] ? state.Const[value.Id] : 0;
         var varyingValue = value is not null && !state.IsConst[value.Id];
         var varyingKeep = filter is not null && !state.IsConst[filter.Id];
@@ -973,30 +1333,84 @@ internal sealed class PositionNode(string group, Node condition) : PersonGroupNo
 {
     public override IEnumerable<Node> Children => [condition];
 
-    public override void Prepare(EvalState state)
+    protected override string Describe() => $"position {Group}";
+
+    protected override void PrepareCore(EvalState state)
     {
-        base.Prepare(state);
+        base.PrepareCore(state);
         var (persons, map) = PersonMap(state);
-        var counters = state.Column(-1, state.Simulation.Population.Count(Group), zeroed: true);
-        var result = state.Column(Id, persons, zeroed: false);
-        state.Columns[Id] = result;
-        if (state.IsConst[condition.Id])
+        if (state.Streamed.Contains(this))
         {
-            Count(map, result, counters, 0, default, state.Const[condition.Id] != 0);
+            // Computed chunk by chunk by the one pass that reads it (see Kernel.StreamedPositions).
+            state.Tables[Id] = new Stream(map, state.Column(-1, state.Simulation.Population.Count(Group), zeroed: true));
             return;
         }
 
-        // In person order on one thread: each person's position depends on the persons before it.
-        Kernel.Chunks(state, persons, (worker, start, length) =>
-            Count(map, result, counters, start, condition.Eval(state, worker, start, length).Span(length), false));
+        if (TryReuse(state))
+        {
+            return;
+        }
+
+        var counters = state.Column(-1, state.Simulation.Population.Count(Group), zeroed: true);
+        var result = ResultColumn(state, persons, zeroed: false);
+        if (state.IsConst[condition.Id])
+        {
+            Count(map, counters, 0, default, state.Const[condition.Id] != 0, result);
+        }
+        else
+        {
+            // In person order on one thread: each person's position depends on the persons before it.
+            Kernel.Chunks(state, persons, (worker, start, length) =>
+                Count(map, counters, start, condition.Eval(state, worker, start, length).Span(length), false, result.AsSpan(start, length)));
+        }
+
+        Done(state);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Count(int[] map, double[] result, double[] counters, int start, ReadOnlySpan<double> keep, bool constKeep)
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length)
     {
-        var length = keep.IsEmpty ? map.Length - start : keep.Length;
+        if (state.Tables[Id] is not Stream stream)
+        {
+            return base.EvalCore(state, worker, start, length);
+        }
+
+        var buffer = worker.Buffer(Id);
+        if (start == stream.Last)
+        {
+            return new Seg(buffer, 0); // a second parent in the same chunk
+        }
+
+        if (start != stream.Next)
+        {
+            throw new InvalidOperationException($"position() streamed out of order: rows from {start}, expected {stream.Next}");
+        }
+
+        var constant = state.IsConst[condition.Id];
+        var keep = constant ? default : condition.Eval(state, worker, start, length).Span(length);
+        Count(stream.Map, stream.Counters, start, keep, constant && state.Const[condition.Id] != 0, buffer.AsSpan(0, length));
+        stream.Last = start;
+        stream.Next = start + length;
+        return new Seg(buffer, 0);
+    }
+
+    /// <summary>Counters of a position computed in the pass that reads it, and the chunk it is at.</summary>
+    private sealed class Stream(int[] map, double[] counters)
+    {
+        public int[] Map { get; } = map;
+
+        public double[] Counters { get; } = counters;
+
+        public int Next { get; set; }
+
+        public int Last { get; set; } = -1;
+    }
+
+    /// <summary>Positions of rows start.. (all remaining rows when <paramref name="keep"/> is empty) into <paramref name="output"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Count(int[] map, double[] counters, int start, ReadOnlySpan<double> keep, bool constKeep, Span<double> output)
+    {
+        var length = keep.IsEmpty ? output.Length : keep.Length;
         var rows = map.AsSpan(start, length);
-        var output = result.AsSpan(start, length);
         for (var i = 0; i < rows.Length; i++)
         {
             var g = rows[i];
@@ -1016,6 +1430,49 @@ internal abstract class PersonGroupNode(FType type, string group) : Node(type)
 
     protected override bool IsElementwise => false;
 
+    protected override bool IsSlice => true;
+
+    /// <summary>
+    /// Set when formulas of several variables contain this same reduction (equal <see cref="Node.Key"/>):
+    /// the first to run in a simulation keeps its column there and the others read it (see
+    /// <see cref="Kernel.ShareReductions"/>).
+    /// </summary>
+    public string? SharedKey { get; set; }
+
+    /// <summary>True when the simulation already holds this shared reduction (now the node's column).</summary>
+    protected bool TryReuse(EvalState state)
+    {
+        if (SharedKey is not null && state.Simulation.TryGetReduction(SharedKey, out var column))
+        {
+            state.Columns[Id] = column;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The column the reduction is materialised into: the simulation's when shared, else the formula's.</summary>
+    protected double[] ResultColumn(EvalState state, int length, bool zeroed)
+    {
+        var column = SharedKey is null ? state.Column(Id, length, zeroed) : state.Simulation.OwnedColumn(length);
+        if (zeroed && SharedKey is not null)
+        {
+            Array.Clear(column, 0, length);
+        }
+
+        state.Columns[Id] = column;
+        return column;
+    }
+
+    /// <summary>Offers the finished column to the other formulas of the simulation.</summary>
+    protected void Done(EvalState state)
+    {
+        if (SharedKey is not null)
+        {
+            state.Simulation.AddReduction(SharedKey, state.Columns[Id]!);
+        }
+    }
+
     /// <summary>The person count and the person → group index map.</summary>
     protected (int Persons, int[] Map) PersonMap(EvalState state)
     {
@@ -1023,14 +1480,13 @@ internal abstract class PersonGroupNode(FType type, string group) : Node(type)
         return (population.PersonCount, population.Map(population.Model.Person.Key, Group));
     }
 
-    protected sealed override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
+    protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
 }
 
 /// <summary>A compiled variable formula: locals then the result, evaluated chunk by chunk over the entity's rows.</summary>
 internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node result, int nodeCount)
 {
     public const int ChunkSize = 2048;
-
 
     public VariableDefinition Variable { get; } = variable;
 
@@ -1040,18 +1496,72 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
 
     public int NodeCount { get; } = nodeCount;
 
+    // Positions each read by one pass only: [0] those of reductions' passes (always serial),
+    // [1] those plus the main chunk loop's (when it runs on one thread).
+    private readonly HashSet<Node>[] streamable = StreamedPositions(locals, result);
+
     /// <summary>Variables read directly (any entity), including role variables of role filters.</summary>
     public required IReadOnlyList<string> Dependencies { get; init; }
 
     /// <summary>Parameter slots read.</summary>
     public required IReadOnlyList<int> ParameterSlots { get; init; }
 
+    /// <summary>
+    /// Marks the reductions (aggregations, positions) that formulas of several variables contain
+    /// alike, e.g. <c>count(members, (is_head or is_spouse) and age >= 65)</c> in two deductions:
+    /// a simulation materialises each once (a full pass over the persons) and the other formulas
+    /// read its column. Only reductions whose key means the same everywhere (no formula locals).
+    /// </summary>
+    public static void ShareReductions(IEnumerable<Kernel> kernels)
+    {
+        var byKey = new Dictionary<string, List<PersonGroupNode>>(StringComparer.Ordinal);
+        foreach (var kernel in kernels)
+        {
+            foreach (var node in kernel.Nodes().OfType<PersonGroupNode>().Where(n => n.Portable))
+            {
+                if (!byKey.TryGetValue(node.Key, out var alike))
+                {
+                    byKey[node.Key] = alike = [];
+                }
+
+                alike.Add(node);
+            }
+        }
+
+        foreach (var (key, alike) in byKey)
+        {
+            foreach (var node in alike)
+            {
+                node.SharedKey = alike.Count > 1 ? key : null;
+            }
+        }
+    }
+
+    /// <summary>Every distinct node of the formula.</summary>
+    public IEnumerable<Node> Nodes()
+    {
+        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<Node>([.. Locals, Result]);
+        while (pending.TryPop(out var node))
+        {
+            if (seen.Add(node))
+            {
+                yield return node;
+                foreach (var child in node.Children)
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+    }
+
     public double[] Run(Simulation simulation)
     {
         var state = new EvalState(simulation, NodeCount);
         var rows = simulation.Population.Count(Variable.Entity);
         var output = ColumnMemory.Uninitialized(rows);
-        if (Locals.Length == 0 && Result is AggregateNode or PositionNode)
+        state.Streamed = streamable[RunsSerially(state, rows) ? 1 : 0];
+        if (Locals.Length == 0 && Result is PersonGroupNode { SharedKey: null })
         {
             state.TargetId = Result.Id;
             state.Target = output;
@@ -1104,6 +1614,78 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
         }
     }
 
+    /// <summary>
+    /// Whether the main chunk loop runs on the calling thread. Parallel only when each thread gets
+    /// enough work (rows × nodes) to repay waking it up: a formula over a million rows is a few
+    /// milliseconds, and measured on 2 shared cores a barrier per formula cost more CPU (spinning,
+    /// concurrent page faults on the fresh output, waiting for a descheduled thread) than it saved in
+    /// wall time.
+    /// </summary>
+    private static bool RunsSerially(EvalState state, int rows) =>
+        (long)rows * state.IsConst.Length < state.Simulation.ParallelWork
+        || (rows + ChunkSize - 1) / ChunkSize < 16
+        || !state.Simulation.Parallel;
+
+    /// <summary>
+    /// The positions that need no column: each is read by a single pass over the persons (the main
+    /// chunk loop, or the pass materialising one reduction), which visits the rows in order on one
+    /// thread and so can count them as it goes (counters per group carried from chunk to chunk).
+    /// Materialising one instead writes a person column in a pass of its own and reads it back, three
+    /// streams through memory that, on a 1M-person chain, cost more than the counting. The formula's
+    /// result itself is written straight into the output as before.
+    /// </summary>
+    private static HashSet<Node>[] StreamedPositions(Node[] locals, Node result)
+    {
+        var passes = new Dictionary<Node, HashSet<Node?>>(ReferenceEqualityComparer.Instance);
+        var reductions = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var pending = new Queue<(IEnumerable<Node> Roots, Node? Pass)>([([.. locals, result], null)]);
+        while (pending.TryDequeue(out var pass))
+        {
+            var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+            var stack = new Stack<Node>(pass.Roots);
+            while (stack.TryPop(out var node))
+            {
+                if (!seen.Add(node))
+                {
+                    continue;
+                }
+
+                if (node is PersonGroupNode)
+                {
+                    // Its own children are read by its own pass, not this one.
+                    if (node is PositionNode)
+                    {
+                        if (!passes.TryGetValue(node, out var readers))
+                        {
+                            passes[node] = readers = new HashSet<Node?>(ReferenceEqualityComparer.Instance);
+                        }
+
+                        readers.Add(pass.Pass);
+                    }
+
+                    if (reductions.Add(node))
+                    {
+                        pending.Enqueue((node.Children, node));
+                    }
+
+                    continue;
+                }
+
+                foreach (var child in node is LocalNode local ? [local.Value] : node.Children)
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+
+        var single = passes.Where(p => p.Value.Count == 1 && !ReferenceEquals(p.Key, result)).ToList();
+        return
+        [
+            new HashSet<Node>(single.Where(p => p.Value.Single() is not null).Select(p => p.Key), ReferenceEqualityComparer.Instance),
+            new HashSet<Node>(single.Select(p => p.Key), ReferenceEqualityComparer.Instance),
+        ];
+    }
+
     /// <summary>Runs <paramref name="chunk"/> over all rows in order on the calling thread.</summary>
     public static void Chunks(EvalState state, int rows, Action<Worker, int, int> chunk)
     {
@@ -1111,6 +1693,7 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
         var worker = pooled ? Worker.Rent(state.IsConst.Length, state.Simulation.LocalCapacity) : new Worker(state.IsConst.Length, state.Simulation.LocalCapacity, Math.Max(rows, 1));
         for (var start = 0; start < rows; start += ChunkSize)
         {
+            worker.NextChunk();
             chunk(worker, start, Math.Min(ChunkSize, rows - start));
         }
 
@@ -1124,11 +1707,7 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
     {
         var chunks = (rows + ChunkSize - 1) / ChunkSize;
         var localCount = state.Simulation.LocalCapacity;
-        // Parallel only when each thread gets enough work (rows × nodes) to repay waking it up: a
-        // formula over a million rows is a few milliseconds, and measured on 2 shared cores a barrier
-        // per formula cost more CPU (spinning, concurrent page faults on the fresh output, waiting for
-        // a descheduled thread) than it saved in wall time.
-        if ((long)rows * state.IsConst.Length < state.Simulation.ParallelWork || chunks < 16 || !state.Simulation.Parallel)
+        if (RunsSerially(state, rows))
         {
             Chunks(state, rows, chunk);
             return;
@@ -1143,6 +1722,7 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
             for (var c = first; c < last; c++)
             {
                 var start = c * ChunkSize;
+                worker.NextChunk();
                 chunk(worker, start, Math.Min(ChunkSize, rows - start));
             }
 

@@ -1,7 +1,8 @@
-// Draws a simulation result's charts with Chart.js from the JSON islands next to each canvas
-// (<canvas data-chart="waterfall|deciles|winners" data-chart-source="id-of-json">; no inline
-// script: CSP). Runs on page load and again when htmx swaps a finished result into a page that was
-// polling. Without JavaScript the tables under each chart carry the same numbers.
+// Draws a simulation result's charts with Chart.js from the JSON in each canvas's attributes
+// (<canvas data-chart="waterfall|deciles|winners" data-chart-data="{…}">). Not a <script> island:
+// htmx drops script elements from swapped content (allowScriptTags is off), and the result often
+// arrives that way. Runs on page load and again when htmx swaps a finished result into a page that
+// was polling. Without JavaScript the tables under each chart carry the same numbers.
 (function () {
   'use strict';
 
@@ -64,8 +65,11 @@
     };
   }
 
+  // The mode lives on the data object: Chart.js calls the callbacks while it is being built, before
+  // the constructor has returned anything to close over.
   function deciles(canvas, data, t) {
     var format = money(data.currency);
+    data.mode = 'average';
     var chart = new window.Chart(canvas, {
       type: 'bar',
       data: { labels: data.labels, datasets: [decileDataset(data, 'average')] },
@@ -74,15 +78,14 @@
         maintainAspectRatio: false,
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { label: function (item) { return chart.$mode === 'relative' ? percent(2)(item.parsed.y) : format(item.parsed.y); } } }
+          tooltip: { callbacks: { label: function (item) { return data.mode === 'relative' ? percent(2)(item.parsed.y) : format(item.parsed.y); } } }
         },
         scales: {
           x: { title: { display: true, text: 'Income decile', color: t.text }, ticks: { color: t.text }, grid: { display: false } },
-          y: { ticks: { color: t.text, callback: function (v) { return chart.$mode === 'relative' ? percent(1)(v) : format(v); } }, grid: { color: t.grid } }
+          y: { ticks: { color: t.text, callback: function (v) { return data.mode === 'relative' ? percent(1)(v) : format(v); } }, grid: { color: t.grid } }
         }
       }
     });
-    chart.$mode = 'average';
     chart.$data = data;
     return chart;
   }
@@ -120,12 +123,12 @@
     }
     var t = theme();
     root.querySelectorAll('canvas[data-chart]').forEach(function (canvas) {
-      var source = document.getElementById(canvas.getAttribute('data-chart-source'));
+      var source = canvas.getAttribute('data-chart-data');
       var kind = kinds[canvas.getAttribute('data-chart')];
       if (!source || !kind || window.Chart.getChart(canvas)) {
         return;
       }
-      canvas.chart = kind(canvas, JSON.parse(source.textContent), t);
+      canvas.chart = kind(canvas, JSON.parse(source), t);
     });
   }
 
@@ -140,8 +143,8 @@
     if (!chart || !chart.$data) {
       return;
     }
-    chart.$mode = button.getAttribute('data-mode');
-    chart.data.datasets = [decileDataset(chart.$data, chart.$mode)];
+    chart.$data.mode = button.getAttribute('data-mode');
+    chart.data.datasets = [decileDataset(chart.$data, chart.$data.mode)];
     chart.update();
     button.parentElement.querySelectorAll('[data-chart-toggle]').forEach(function (other) {
       var active = other === button;

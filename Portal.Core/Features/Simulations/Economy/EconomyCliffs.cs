@@ -22,15 +22,17 @@ internal static class EconomyCliffs
             return null;
         }
 
-        var employment = new Simulation(model, population, request.Period).Calculate(EconomyConcepts.EmploymentIncome);
+        // Simulations disposed on return (the result holds plain numbers): their columns are reused.
+        using var current = new Simulation(model, population, request.Period);
+        var employment = current.Calculate(EconomyConcepts.EmploymentIncome);
         var raised = new double[employment.Length];
         for (var p = 0; p < raised.Length; p++)
         {
             raised[p] = employment[p] + (frame.Age[p] >= EconomyResultSections.ChildAge ? EarningsRise : 0);
         }
 
-        var raisedBaseline = new Simulation(model, population.WithInput(EconomyConcepts.EmploymentIncome, raised), request.Period, request.Baseline);
-        var raisedReform = raisedBaseline.WithReform(EconomyComparison.Combine(request.Baseline, request.Reform));
+        using var raisedBaseline = new Simulation(model, population.WithInput(EconomyConcepts.EmploymentIncome, raised), request.Period, request.Baseline);
+        using var raisedReform = raisedBaseline.WithReform(EconomyComparison.Combine(request.Baseline, request.Reform));
         var before = Measures(frame, baseline.NetIncome, raisedBaseline.Calculate(EconomyConcepts.NetIncome));
         ct.ThrowIfCancellationRequested();
         var after = Measures(frame, reform.NetIncome, raisedReform.Calculate(EconomyConcepts.NetIncome));

@@ -17,6 +17,10 @@ public static class EconomyComparison
         ArgumentNullException.ThrowIfNull(request);
         var (population, baselineSimulation, reformSimulation) = Prepare(request, progress, ct);
 
+        // Disposed once the result (plain numbers) is built: their columns go back to the engine
+        // for the next economy run (the frame and snapshots read them until then).
+        using var disposeBaseline = baselineSimulation;
+        using var disposeReform = reformSimulation;
         progress?.Invoke(0.4, "baseline");
         var frame = EconomyFrame.From(baselineSimulation);
         var baseline = EconomySnapshot.From(baselineSimulation, frame, ct);
@@ -68,6 +72,8 @@ public static class EconomyComparison
     {
         ArgumentNullException.ThrowIfNull(request);
         var (_, baselineSimulation, reformSimulation) = Prepare(request, progress, ct);
+        using var disposeBaseline = baselineSimulation;
+        using var disposeReform = reformSimulation;
         progress?.Invoke(0.4, "baseline");
         var baseline = EconomyTotals.From(baselineSimulation);
         ct.ThrowIfCancellationRequested();

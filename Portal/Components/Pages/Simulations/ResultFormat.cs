@@ -58,6 +58,11 @@ public static class ResultFormat
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    /// <summary>Text colour for a change: green for gains, red for losses.</summary>
-    public static string ChangeClass(double change) => change > 0 ? "text-success" : change < 0 ? "text-danger" : "";
+    /// <summary>Text colour for a change as shown: green for gains, red for losses, none when it rounds to zero at <paramref name="decimals"/>.</summary>
+    public static string ChangeClass(double change, int decimals = 6) => Math.Round(change, decimals) switch
+    {
+        > 0 => "text-success",
+        < 0 => "text-danger",
+        _ => "",
+    };
 }
