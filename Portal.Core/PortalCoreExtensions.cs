@@ -80,7 +80,7 @@ public static class PortalCoreExtensions
         services.AddSingleton(DatabaseSettings.From(builder.Configuration, paths));
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddDbContext<PortalDbContext>((sp, options) => sp.GetRequiredService<DatabaseSettings>().Configure(options));
+        services.AddDbContextPool<PortalDbContext>((sp, options) => sp.GetRequiredService<DatabaseSettings>().Configure(options));
         services.AddSingleton<SchemaMigrator>();
         services.Configure<MaintenanceOptions>(builder.Configuration.GetSection(MaintenanceOptions.Section));
 

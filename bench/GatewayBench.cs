@@ -23,7 +23,7 @@ namespace Portal.Bench;
 
 /// <summary>
 /// Gateway benchmarks against a real Portal process on loopback (built next to this project):
-/// <c>gateway-poll [--households N] [--clients C] [--seconds S]</c> — GET /jobs/{id} of a complete job;
+/// <c>gateway-poll [--households N] [--clients C] [--seconds S] [--warmup W] [--pending]</c> — GET /jobs/{id} of a complete (or queued) job;
 /// <c>gateway-submit [--households N] [--submits N] [--clients C]</c> — submit latency with distinct
 /// reforms on a gateway-only node (Simulations:Worker=false, so no simulation competes);
 /// <c>gateway-e2e [--households N] [--runs N]</c> — submit → complete wall time on a warm server.
@@ -38,15 +38,16 @@ public static class GatewayBench
         using var dir = new TempDir();
         Console.WriteLine($"{mode}: preparing {households:N0} US households in {dir.Path} …");
         var token = await PrepareAsync(dir.Path, households);
-        using var portal = await PortalProcess.StartAsync(dir.Path, worker: mode != "gateway-submit");
+        var pending = args.Contains("--pending");
+        using var portal = await PortalProcess.StartAsync(dir.Path, worker: mode != "gateway-submit" && !pending);
         using var client = portal.Client(token);
         switch (mode)
         {
             case "gateway-poll":
-                await PollAsync(portal, token, client, Option(args, "--clients", 32), Option(args, "--seconds", 10), Option(args, "--warmup", 10));
+                await PollAsync(portal, token, client, Option(args, "--clients", 32), Option(args, "--seconds", 10), Option(args, "--warmup", 10), pending);
                 break;
             case "gateway-submit":
-                await SubmitAsync(portal, token, Option(args, "--submits", 1_000), Option(args, "--clients", 4), Option(args, "--warmup", 10));
+                await SubmitAsync(portal, token, Option(args, "--submits", 1_000), Option(args, "--clients", 1), Option(args, "--warmup", 10));
                 break;
             default:
                 await EndToEndAsync(portal, client, Option(args, "--runs", 5));
@@ -54,23 +55,25 @@ public static class GatewayBench
         }
     }
 
-    private static async Task PollAsync(PortalProcess portal, string token, HttpClient client, int clients, int seconds, int warmup)
+    /// <param name="pending">Poll a queued job (a small 202 body, what clients poll most) on a gateway-only node instead of a complete one (~100 KB).</param>
+    private static async Task PollAsync(PortalProcess portal, string token, HttpClient client, int clients, int seconds, int warmup, bool pending)
     {
-        var jobId = await CompleteOneAsync(client, 20_000);
+        var jobId = pending ? await SubmitOneAsync(client, 20_000) : await CompleteOneAsync(client, 20_000);
         var path = $"/jobs/{jobId}";
+        var expected = pending ? HttpStatusCode.Accepted : HttpStatusCode.OK;
         var bytes = (await client.GetByteArrayAsync(path)).Length;
-        Console.WriteLine($"polling {path} ({bytes:N0} bytes, complete) with {clients} clients for {seconds} s");
+        Console.WriteLine($"polling {path} ({bytes:N0} bytes, {(pending ? "queued" : "complete")}) with {clients} clients for {seconds} s");
         var idle = portal.CpuTime;
         await Task.Delay(3_000);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"idle server: {(portal.CpuTime - idle).TotalMilliseconds / 3:F0} ms CPU per second (scheduler, GC, tiered JIT)"));
         foreach (var probe in new[] { "/healthz", "/api/me", path })
         {
-            await LoadAsync(portal, token, 1, TimeSpan.FromSeconds(2), (c, _) => c.GetAsync(probe), HttpStatusCode.OK, "one client " + probe);
+            await LoadAsync(portal, token, 1, TimeSpan.FromSeconds(2), (c, _) => c.GetAsync(probe), probe == path ? expected : HttpStatusCode.OK, "one client " + probe);
         }
 
         // Until tiered compilation has settled, a run measures the JIT rather than the endpoint.
-        await LoadAsync(portal, token, clients, TimeSpan.FromSeconds(warmup), (c, _) => c.GetAsync(path), HttpStatusCode.OK, "warm-up");
-        var result = await LoadAsync(portal, token, clients, TimeSpan.FromSeconds(seconds), (c, _) => c.GetAsync(path), HttpStatusCode.OK, "poll");
+        await LoadAsync(portal, token, clients, TimeSpan.FromSeconds(warmup), (c, _) => c.GetAsync(path), expected, "warm-up");
+        var result = await LoadAsync(portal, token, clients, TimeSpan.FromSeconds(seconds), (c, _) => c.GetAsync(path), expected, "poll");
         Console.WriteLine($"target ≥ 3,000 req/s → {(result.Rps >= 3_000 ? "PASS" : "FAIL")}");
     }
 
@@ -112,17 +115,17 @@ public static class GatewayBench
     private static Dictionary<string, object> Reform(double value) =>
         new() { ["gov.irs.deductions.standard.SINGLE"] = new Dictionary<string, double> { ["2024-01-01.2100-12-31"] = value } };
 
-    /// <summary>Submits a comparison and polls (every 10 ms) until it is complete; returns the job id.</summary>
-    private static async Task<string> CompleteOneAsync(HttpClient client, double value)
+    private static async Task<string> SubmitOneAsync(HttpClient client, double value)
     {
         var response = await client.PostAsJsonAsync("/simulate/economy/comparison", new { country = "us", time_period = 2024, reform = Reform(value) });
         var submitted = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"submit failed: {submitted.ToJsonString()}");
-        }
+        return response.IsSuccessStatusCode ? (string)submitted["job_id"]! : throw new InvalidOperationException($"submit failed: {submitted.ToJsonString()}");
+    }
 
-        var jobId = (string)submitted["job_id"]!;
+    /// <summary>Submits a comparison and polls (every 10 ms) until it is complete; returns the job id.</summary>
+    private static async Task<string> CompleteOneAsync(HttpClient client, double value)
+    {
+        var jobId = await SubmitOneAsync(client, value);
         while (true)
         {
             var poll = JsonNode.Parse(await client.GetStringAsync($"/jobs/{jobId}"))!;

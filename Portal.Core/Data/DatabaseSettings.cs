@@ -76,6 +76,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         if (IsSqlite)
         {
             options.UseSqlite(ConnectionString);
+            options.AddInterceptors(SqliteBusyTimeout.For(ConnectionString));
         }
         else
         {

@@ -32,11 +32,6 @@ public sealed class SimulationJobQueue(PortalDbContext db, ISchedulerFactory sch
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(children);
-        if (job.CacheKey is not null && await FindReusableAsync(job.CacheKey, ct) is { } existing)
-        {
-            return (existing, false);
-        }
-
         var now = time.GetUtcNow().UtcDateTime;
         Prepare(job, now);
         foreach (var child in children)
@@ -47,37 +42,56 @@ public sealed class SimulationJobQueue(PortalDbContext db, ISchedulerFactory sch
             child.CacheKey = null;
         }
 
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (job.CacheKey is not null)
+            var holder = job.CacheKey is null ? null : await db.SimulationJobs.AsNoTracking().FirstOrDefaultAsync(j => j.CacheKey == job.CacheKey, ct);
+            if (holder is not null && holder.Status != SimulationJobStatuses.Failed)
             {
-                // Frees the key of a failed job (no-op otherwise); rolled back if this insert loses a race.
-                await db.SimulationJobs
-                    .Where(j => j.CacheKey == job.CacheKey && j.Status == SimulationJobStatuses.Failed)
-                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.CacheKey, (string?)null), ct);
+                return (holder, false);
             }
 
-            db.SimulationJobs.Add(job);
-            db.SimulationJobs.AddRange(children);
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-        }
-        catch (DbUpdateException) when (job.CacheKey is not null)
-        {
-            db.ChangeTracker.Clear();
-            var winner = await db.SimulationJobs.AsNoTracking().FirstOrDefaultAsync(j => j.CacheKey == job.CacheKey, ct);
-            if (winner is null)
+            try
             {
-                throw;
+                await InsertAsync(job, children, releaseFailed: holder is not null, ct);
+                break;
             }
-
-            return (winner, false);
+            catch (DbUpdateException) when (job.CacheKey is not null && attempt < 3)
+            {
+                // Lost the race for the key: the next look finds the winner.
+                db.ChangeTracker.Clear();
+                job.Id = 0;
+                foreach (var child in children)
+                {
+                    child.Id = 0;
+                }
+            }
         }
 
         db.ChangeTracker.Clear();
         await ScheduleAsync(job.JobId, ct);
         return (job, true);
+    }
+
+    /// <summary>
+    /// One insert (the common case: one short write, which matters on SQLite's single writer), or,
+    /// when a failed job holds the key, the release of its key and the insert in one transaction.
+    /// </summary>
+    private async Task InsertAsync(SimulationJob job, IReadOnlyList<SimulationJob> children, bool releaseFailed, CancellationToken ct)
+    {
+        db.SimulationJobs.Add(job);
+        db.SimulationJobs.AddRange(children);
+        if (!releaseFailed)
+        {
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.SimulationJobs
+            .Where(j => j.CacheKey == job.CacheKey && j.Status == SimulationJobStatuses.Failed)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.CacheKey, (string?)null), ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     /// <summary>
@@ -142,13 +156,6 @@ public sealed class SimulationJobQueue(PortalDbContext db, ISchedulerFactory sch
         }
 
         return requeued;
-    }
-
-    /// <summary>The job holding <paramref name="cacheKey"/> unless it failed (a failed job is retried by a new one).</summary>
-    private async Task<SimulationJob?> FindReusableAsync(string cacheKey, CancellationToken ct)
-    {
-        var existing = await db.SimulationJobs.AsNoTracking().FirstOrDefaultAsync(j => j.CacheKey == cacheKey, ct);
-        return existing is not null && existing.Status != SimulationJobStatuses.Failed ? existing : null;
     }
 
     private static void Prepare(SimulationJob job, DateTime now)
