@@ -17,7 +17,7 @@ public enum AreaFilterOp
 /// </summary>
 public sealed record AreaFilter(string GeographyField, AreaFilterOp Op, JsonElement Value)
 {
-    public string GeographyField { get; init; } = Guard.NotBlank(GeographyField, nameof(GeographyField));
+    public string GeographyField { get; init => field = Guard.NotBlank(value, nameof(GeographyField)); } = Guard.NotBlank(GeographyField, nameof(GeographyField));
 
     public JsonElement Value { get; init; } = CheckValue(Op, Value);
 
@@ -64,13 +64,14 @@ public sealed record AreaBuildRequest(
     IReadOnlyList<string> ValidationIds,
     IReadOnlyDictionary<string, string> Metadata)
 {
-    public string AreaType { get; init; } = Guard.NotBlank(AreaType, nameof(AreaType));
+    public string AreaType { get; init => field = Guard.NotBlank(value, nameof(AreaType)); } = Guard.NotBlank(AreaType, nameof(AreaType));
 
-    public string AreaId { get; init; } = Guard.NotBlank(AreaId, nameof(AreaId));
+    public string AreaId { get; init => field = Guard.NotBlank(value, nameof(AreaId)); } = Guard.NotBlank(AreaId, nameof(AreaId));
 
-    public string DisplayName { get; init; } = Guard.NotBlank(DisplayName, nameof(DisplayName));
+    public string DisplayName { get; init => field = Guard.NotBlank(value, nameof(DisplayName)); } = Guard.NotBlank(DisplayName, nameof(DisplayName));
 
-    public string OutputRelativePath { get; init; } = Guard.RelativePath(OutputRelativePath);
+    // Checked on construction and on `with`, so no request can name a path outside the output directory.
+    public string OutputRelativePath { get; init => field = Guard.RelativePath(value); } = Guard.RelativePath(OutputRelativePath);
 
     public IReadOnlyList<AreaFilter> Filters { get; init; } = Filters ?? [];
 
