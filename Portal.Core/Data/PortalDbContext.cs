@@ -9,6 +9,7 @@ using Portal.Core.Features.Audit;
 using Portal.Core.Features.ModelReleases;
 using Portal.Core.Features.Policies;
 using Portal.Core.Features.Reports;
+using Portal.Core.Features.Publishing;
 using Portal.Core.Features.Settings;
 using Portal.Core.Features.Simulations;
 using Portal.Core.Identity;
@@ -58,6 +59,12 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<ReformImpact> ReformImpacts => Set<ReformImpact>();
 
     public DbSet<ReportRerunKey> ReportRerunKeys => Set<ReportRerunKey>();
+
+    public DbSet<PublishRun> PublishRuns => Set<PublishRun>();
+
+    public DbSet<PublishArea> PublishAreas => Set<PublishArea>();
+
+    public DbSet<PublishScopeFingerprint> PublishScopeFingerprints => Set<PublishScopeFingerprint>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -86,9 +86,11 @@ public static class PortalPipeline
         app.MapV2Api();
         app.MapGatewayApi();
         app.MapReportsApi();
+        app.MapPublishingApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
         app.MapSimulationPageEndpoints();
+        app.MapPublishingPageEndpoints();
 
         app.MapRazorComponents<App>();
     }
