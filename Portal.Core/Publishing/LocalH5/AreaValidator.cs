@@ -139,10 +139,21 @@ public static class AreaValidator
 
     private static void CheckLinks(string entity, long[] ids, long[] links, int persons, List<ValidationIssue> issues)
     {
-        var row = new Dictionary<long, int>(ids.Length);
-        for (var i = 0; i < ids.Length; i++)
+        // Output ids are 0..n−1 (id = row), so links index directly; other id schemes need a lookup table.
+        var sequential = true;
+        for (var i = 0; i < ids.Length && sequential; i++)
         {
-            row.TryAdd(ids[i], i);
+            sequential = ids[i] == i;
+        }
+
+        Dictionary<long, int>? row = null;
+        if (!sequential)
+        {
+            row = new Dictionary<long, int>(ids.Length);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                row.TryAdd(ids[i], i);
+            }
         }
 
         var members = new int[ids.Length];
@@ -150,7 +161,18 @@ public static class AreaValidator
         long example = 0;
         for (var p = 0; p < Math.Min(persons, links.Length); p++)
         {
-            if (row.TryGetValue(links[p], out var r))
+            var link = links[p];
+            var r = -1;
+            if (row is null)
+            {
+                r = link >= 0 && link < ids.Length ? (int)link : -1;
+            }
+            else if (row.TryGetValue(link, out var found))
+            {
+                r = found;
+            }
+
+            if (r >= 0)
             {
                 members[r]++;
             }

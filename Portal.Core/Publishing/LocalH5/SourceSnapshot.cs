@@ -238,10 +238,8 @@ public sealed class SourceSnapshot : IDisposable
         void Text(string s) => hash.AppendData(Encoding.UTF8.GetBytes(s + "\n"));
         Text($"cells={Cells.Count};clones={Cells.NClones};households={HouseholdIds.Length}");
         hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Cells.Clone.AsSpan()));
-        foreach (var h in Cells.Household)
-        {
-            hash.AppendData(BitConverter.GetBytes(HouseholdIds[h]));
-        }
+        var ids = VariableCloner.Gather(HouseholdIds, Cells.Household);
+        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids.AsSpan()));
 
         foreach (var field in Cells.Geography.Values.OrderBy(f => f.Name, StringComparer.Ordinal))
         {
