@@ -87,8 +87,8 @@ public sealed class PublishingApiTests(PortalFactory factory) : IClassFixture<Po
         Assert.Equal(3, manifest.GetProperty("files").GetArrayLength());
         Assert.Equal(summary.GetProperty("fingerprint").GetString(), manifest.GetProperty("fingerprint").GetString());
 
-        var viewer = await factory.ApiClientForNewUserAsync("Viewer");
-        var file = await viewer.GetAsync($"/api/publish/{runId}/files/states/DC.h5");
+        var analyst = await factory.ApiClientForNewUserAsync("Analyst");
+        var file = await analyst.GetAsync($"/api/publish/{runId}/files/states/DC.h5");
         Assert.Equal(HttpStatusCode.OK, file.StatusCode);
         var bytes = await file.Content.ReadAsByteArrayAsync();
         Assert.Equal(Hdf5Signature, bytes[..8]);
@@ -96,10 +96,10 @@ public sealed class PublishingApiTests(PortalFactory factory) : IClassFixture<Po
 
         foreach (var path in new[] { "../../portal.db", "..%2F..%2Fportal.db", "states/XX.h5", $"manifests/{runId}.json" })
         {
-            Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync($"/api/publish/{runId}/files/{path}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await analyst.GetAsync($"/api/publish/{runId}/files/{path}")).StatusCode);
         }
 
-        var list = await viewer.GetFromJsonAsync<JsonElement>("/api/v2/publish");
+        var list = await analyst.GetFromJsonAsync<JsonElement>("/api/v2/publish");
         Assert.Contains(list.EnumerateArray(), r => r.GetProperty("run_id").GetString() == runId);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(factory.DataDir, "artifacts", "published"), "*.tmp*", SearchOption.AllDirectories));
     }
@@ -164,11 +164,11 @@ public sealed class PublishingApiTests(PortalFactory factory) : IClassFixture<Po
 
         Assert.Equal(HttpStatusCode.Conflict, (await PostAsync(maintainer, new { data_release = $"us/{noCalibration}", scope = "all" })).Status);
 
-        var viewer = await factory.ApiClientForNewUserAsync("Viewer");
-        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync("/api/publish", new { data_release = $"us/{version}", scope = "all" })).StatusCode);
+        var analyst = await factory.ApiClientForNewUserAsync("Analyst");
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.PostAsJsonAsync("/api/publish", new { data_release = $"us/{version}", scope = "all" })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ApiClient().GetAsync("/api/publish")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync("/api/publish/pub_00000000000000000000000000")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync("/api/publish/nope/manifest")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await analyst.GetAsync("/api/publish/pub_00000000000000000000000000")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await analyst.GetAsync("/api/publish/nope/manifest")).StatusCode);
         Assert.Empty(await factory.WithDbAsync(db => db.PublishRuns.Where(r => r.DataRelease == version).ToListAsync()));
     }
 }

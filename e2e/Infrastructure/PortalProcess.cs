@@ -39,6 +39,9 @@ public sealed class PortalProcess : IAsyncDisposable
 
     public string DataDir { get; }
 
+    /// <summary>Extra environment for the server (e.g. <c>Publishing__AreaDelayMs</c>), applied at each start.</summary>
+    public IDictionary<string, string> ServerEnvironmentVariables { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public Uri BaseUrl => _baseUrl ?? throw new InvalidOperationException("The portal is not running.");
 
     public bool IsRunning => _server is { HasExited: false };
@@ -55,6 +58,11 @@ public sealed class PortalProcess : IAsyncDisposable
 
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = Command(ServerEnvironment, "--urls", url.ToString().TrimEnd('/'));
+        foreach (var (key, value) in ServerEnvironmentVariables)
+        {
+            start.Environment[key] = value;
+        }
+
         _log.Write($"=== start #{++_starts}: {url} (data: {DataDir}) ===");
 
         var server = new Process { StartInfo = start, EnableRaisingEvents = true };
