@@ -5,9 +5,9 @@ using Portal.Core.Engine;
 namespace Portal.Bench;
 
 /// <summary>
-/// <c>us-chain [--rounds N] [--persons N] [--one-core] [--no-dispose] [--parallel-work ROWSxNODES] | --profile</c>: only the engine's
+/// <c>us-chain [--rounds N] [--persons N] [--one-core] [--no-dispose] [--parallel-work ROWSxNODES] [--block-persons N] | --profile</c>: only the engine's
 /// federal chain (fresh simulation per round, disposed at the end of the round unless --no-dispose),
-/// for profiling with <c>perf record</c> without the economy and household runs around it, each round
+/// (<c>--block-persons 0</c>: one formula at a time over all rows, as before block runs) for profiling with <c>perf record</c> without the economy and household runs around it, each round
 /// followed by the hand kernel's.
 /// </summary>
 public static class UsChain
@@ -26,6 +26,8 @@ public static class UsChain
         var parallel = !args.Contains("--one-core");
         var w = Array.IndexOf(args, "--parallel-work");
         long? parallelWork = w >= 0 ? long.Parse(args[w + 1], CultureInfo.InvariantCulture) : null;
+        var bp = Array.IndexOf(args, "--block-persons");
+        var blockPersons = bp >= 0 ? int.Parse(args[bp + 1], CultureInfo.InvariantCulture) : Simulation.DefaultBlockPersons;
         var model = ModelCatalog.Load(Path.Combine(AppContext.BaseDirectory, "Countries"), allowUnlocked: false).Find("us")!;
         var data = UsPopulation.Generate(persons);
         var population = data.ToPopulation(model);
@@ -46,8 +48,8 @@ public static class UsChain
             var cpu = CpuClock.Seconds();
             var clock = Stopwatch.StartNew();
             var simulation = parallelWork is { } work
-                ? new Simulation(model, population, 2024) { Parallel = parallel, ParallelWork = work }
-                : new Simulation(model, population, 2024) { Parallel = parallel };
+                ? new Simulation(model, population, 2024) { Parallel = parallel, ParallelWork = work, BlockPersons = blockPersons }
+                : new Simulation(model, population, 2024) { Parallel = parallel, BlockPersons = blockPersons };
             simulation.Calculate("income_tax_before_credits");
             simulation.Calculate("ctc");
             if (dispose)

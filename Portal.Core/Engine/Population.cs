@@ -15,6 +15,7 @@ public sealed class Population
     private readonly Dictionary<string, (double[] Values, bool[] Given)> partials = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, string), int[]> maps = new();
     private readonly Dictionary<string, AuxiliaryColumn> auxiliary = new(StringComparer.Ordinal);
+    private volatile Tuple<int, RowBlocks?>? blocks; // by persons per block; null blocks: not in person order
 
     public Population(CountryModel model, int personCount)
     {
@@ -56,6 +57,7 @@ public sealed class Population
 
         groups[groupKey] = (groupCount, personToGroupIndex);
         maps.Clear();
+        blocks = null;
         return this;
     }
 
@@ -294,6 +296,19 @@ public sealed class Population
         return groups.TryGetValue(entityKey, out var group)
             ? group.Count
             : throw new SimulationException($"the population has no '{entityKey}' instances; call SetGroup(\"{entityKey}\", …) first");
+    }
+
+    /// <summary>The population in blocks of whole groups (see <see cref="RowBlocks"/>), or null when its groups are not in person order.</summary>
+    internal RowBlocks? Blocks(int personsPerBlock)
+    {
+        if (blocks is { } known && known.Item1 == personsPerBlock)
+        {
+            return known.Item2;
+        }
+
+        var created = RowBlocks.Create(PersonCount, [.. groups.Select(g => (g.Key, g.Value.Count, g.Value.Map))], personsPerBlock);
+        blocks = Tuple.Create(personsPerBlock, created);
+        return created;
     }
 
     /// <summary>

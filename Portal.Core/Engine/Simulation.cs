@@ -80,13 +80,26 @@ public sealed class Simulation : IDisposable
     /// <summary>Rows × formula nodes below which a formula is evaluated on one thread (tests lower it to exercise the parallel path).</summary>
     internal long ParallelWork { get; init; } = 32L << 20;
 
+    /// <summary>
+    /// Target persons per block when a chain of formulas is evaluated block by block (see
+    /// <see cref="RunBlocked"/>); 0 evaluates one formula at a time over all rows. Populations smaller
+    /// than two blocks are never cut (tests lower it to exercise block runs on small populations).
+    /// </summary>
+    internal int BlockPersons { get; init; } = DefaultBlockPersons;
+
+    internal const int DefaultBlockPersons = 16_384;
+
+    // Set while blocks run on worker threads: the cache is then read-only (every column the chain's
+    // formulas read is in it before the first block starts).
+    private volatile bool blocksRunning;
+
     internal int LocalCapacity => Model.LocalCapacity;
 
     /// <summary>A simulation of the same population and period under <paramref name="reform"/>, sharing unaffected results with this one.</summary>
     public Simulation WithReform(Reform reform)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        return new(Model, Population, Period, reform, this) { Parallel = Parallel };
+        return new(Model, Population, Period, reform, this) { Parallel = Parallel, ParallelWork = ParallelWork, BlockPersons = BlockPersons };
     }
 
     /// <summary>
@@ -149,6 +162,14 @@ public sealed class Simulation : IDisposable
             return cached;
         }
 
+        if (blocksRunning)
+        {
+            // Worker threads: inputs are read as they are, anything else must already be cached.
+            return Population.TryGetInput(variable, out var given)
+                ? given
+                : throw new InvalidOperationException($"'{variable}' was read during a block run but is not in its chain");
+        }
+
         var definition = Model.FindVariable(variable)
             ?? throw new SimulationException($"unknown variable '{variable}'{Binder.Suggest(variable, Model.Variables.Select(v => v.Name))}");
         double[] result;
@@ -162,6 +183,11 @@ public sealed class Simulation : IDisposable
         }
         else if (Model.Kernels.TryGetValue(variable, out var kernel))
         {
+            if (RunBlocked(variable) is { } blocked)
+            {
+                return blocked;
+            }
+
             if (!computing.Add(variable))
             {
                 throw new SimulationException($"cycle while computing '{variable}'");
@@ -204,6 +230,154 @@ public sealed class Simulation : IDisposable
 
         cache[variable] = result;
         return result;
+    }
+
+    /// <summary>
+    /// Computes <paramref name="target"/> and every formula it needs that is not computed yet (the
+    /// chain) block by block: the population is cut into blocks of whole groups (<see cref="RowBlocks"/>)
+    /// and each block runs the whole chain, in dependency order, before the next. A block's columns
+    /// (~16k persons) stay in cache from one formula to the next, where evaluating one formula over all
+    /// rows at a time streamed every column through memory; and blocks are independent, so they run
+    /// on all cores with one barrier per chain instead of one per formula. Every group's members are in
+    /// one block, in person order, so aggregations and positions give exactly the values of a run over
+    /// all rows, whatever thread ran which block (each group's sum is added in person order by one
+    /// thread). Null when the chain cannot be cut (small population, groups not in person order): the
+    /// caller computes one formula at a time.
+    /// </summary>
+    private double[]? RunBlocked(string target)
+    {
+        if (BlockPersons <= 0 || Population.PersonCount < 2 * BlockPersons || Population.Blocks(BlockPersons) is not { } blocks)
+        {
+            return null;
+        }
+
+        var personKey = Model.Person.Key;
+        var chain = new List<(string Variable, Kernel Kernel)>();
+        var visiting = new HashSet<string>(StringComparer.Ordinal);
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var cut = true;
+        void Visit(string variable)
+        {
+            if (cache.ContainsKey(variable) || done.Contains(variable) || Population.TryGetInput(variable, out _))
+            {
+                return;
+            }
+
+            if (!visiting.Add(variable))
+            {
+                throw new SimulationException($"cycle while computing '{variable}'");
+            }
+
+            if ((baseline is not null && !IsAffected(variable)) || !Model.Kernels.TryGetValue(variable, out var kernel))
+            {
+                Compute(variable); // the baseline's column, or the variable's default
+            }
+            else
+            {
+                foreach (var dependency in kernel.Dependencies)
+                {
+                    Visit(dependency);
+                }
+
+                cut &= blocks.Covers(kernel.Variable.Entity, personKey);
+                chain.Add((variable, kernel));
+            }
+
+            visiting.Remove(variable);
+            done.Add(variable);
+        }
+
+        Visit(target);
+        if (!cut || chain.Count == 0)
+        {
+            return null;
+        }
+
+        // Everything the blocks read is prepared here, on this thread: output columns (in the cache,
+        // so formulas find them), parameter tables, and the columns of reductions that several
+        // formulas share.
+        var outputs = new double[chain.Count][];
+        var shared = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        for (var i = 0; i < chain.Count; i++)
+        {
+            var (variable, kernel) = chain[i];
+            outputs[i] = OwnedColumn(Population.Count(kernel.Variable.Entity));
+            cache[variable] = outputs[i];
+            foreach (var slot in kernel.ParameterSlots)
+            {
+                _ = Model.Slots.Slots[slot][0] is ParameterScale ? (object)ScaleTable(slot) : ParameterTable(slot);
+            }
+
+            foreach (var node in kernel.Nodes().OfType<PersonGroupNode>())
+            {
+                if (node.SharedKey is { } key && !reductions.ContainsKey(key) && !shared.ContainsKey(key))
+                {
+                    shared[key] = OwnedColumn(Population.Count(node.ColumnEntity(Population)));
+                }
+            }
+        }
+
+        void Block(int b)
+        {
+            var run = new BlockRun(blocks, b, shared);
+            for (var i = 0; i < chain.Count; i++)
+            {
+                var (variable, kernel) = chain[i];
+                kernel.RunBlock(this, run, outputs[i]);
+                if (Population.TryGetPartialInput(variable, out var partial))
+                {
+                    var (from, to) = blocks.Range(kernel.Variable.Entity, personKey, b);
+                    for (var r = from; r < to; r++)
+                    {
+                        if (partial.Given[r])
+                        {
+                            outputs[i][r] = partial.Values[r];
+                        }
+                    }
+                }
+            }
+        }
+
+        blocksRunning = true;
+        try
+        {
+            if (Parallel && blocks.Count > 1)
+            {
+                System.Threading.Tasks.Parallel.For(0, blocks.Count, Block);
+            }
+            else
+            {
+                for (var b = 0; b < blocks.Count; b++)
+                {
+                    Block(b);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var (variable, _) in chain)
+            {
+                cache.Remove(variable);
+            }
+
+            if (e is AggregateException { InnerExceptions: [var single] })
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(single);
+            }
+
+            throw;
+        }
+        finally
+        {
+            blocksRunning = false;
+        }
+
+        foreach (var (key, column) in shared)
+        {
+            reductions[key] = column;
+        }
+
+        return cache[target];
     }
 
     /// <summary>A column owned by this simulation (given back on dispose), contents unspecified.</summary>

@@ -60,6 +60,15 @@ internal sealed class EvalState(Simulation simulation, int nodeCount)
 {
     public Simulation Simulation { get; } = simulation;
 
+    /// <summary>Set when the formula is evaluated on one block of rows (see <see cref="RowBlocks"/>); else all rows.</summary>
+    public BlockRun? Block { get; init; }
+
+    /// <summary>The entity's rows this evaluation covers: one block's, or all.</summary>
+    public (int From, int To) Rows(string entity) =>
+        Block is { } block
+            ? block.Blocks.Range(entity, Simulation.Population.Model.Person.Key, block.Index)
+            : (0, Simulation.Population.Count(entity));
+
     public readonly bool[] IsConst = new bool[nodeCount];
     public readonly double[] Const = new double[nodeCount];
     public readonly double[]?[] Columns = new double[]?[nodeCount];
@@ -84,10 +93,10 @@ internal sealed class EvalState(Simulation simulation, int nodeCount)
 
     /// <summary>
     /// A whole-column buffer for node <paramref name="id"/>: the kernel's output when the node is the
-    /// formula's result, else pooled until the evaluation ends. Fresh columns cost page faults on every
+    /// formula's result, else pooled until the evaluation ends; rows <paramref name="zeroed"/> are set to 0. Fresh columns cost page faults on every
     /// run; intermediate ones (aggregations, positions, counters) were half of the federal chain's.
     /// </summary>
-    public double[] Column(int id, int length, bool zeroed)
+    public double[] Column(int id, int length, (int From, int To) zeroed)
     {
         double[] array;
         if (id >= 0 && id == TargetId)
@@ -100,11 +109,7 @@ internal sealed class EvalState(Simulation simulation, int nodeCount)
             (rented ??= []).Add(array);
         }
 
-        if (zeroed)
-        {
-            Array.Clear(array, 0, length);
-        }
-
+        Array.Clear(array, zeroed.From, zeroed.To - zeroed.From);
         return array;
     }
 
@@ -122,6 +127,22 @@ internal sealed class EvalState(Simulation simulation, int nodeCount)
 
         rented = null;
     }
+}
+
+/// <summary>
+/// One block of a chain evaluated block by block: its index, and the reductions shared between
+/// formulas (see <see cref="Kernel.ShareReductions"/>) whose columns the simulation allocated for the
+/// chain and which an earlier formula already computed for this block.
+/// </summary>
+internal sealed class BlockRun(RowBlocks blocks, int index, IReadOnlyDictionary<string, double[]> shared)
+{
+    public RowBlocks Blocks { get; } = blocks;
+
+    public int Index { get; } = index;
+
+    public IReadOnlyDictionary<string, double[]> Shared { get; } = shared;
+
+    public HashSet<string> Done { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>Scratch buffers of one thread evaluating chunks.</summary>
@@ -1155,6 +1176,8 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
 
     protected override string Describe() => $"{kind} {Group} {(value is null ? "-" : "value")} {(filter is null ? "-" : "filter")}";
 
+    public override string ColumnEntity(Population population) => Group;
+
     protected override void PrepareCore(EvalState state)
     {
         base.PrepareCore(state);
@@ -1171,14 +1194,15 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
     {
         var (persons, map) = PersonMap(state);
         var groups = state.Simulation.Population.Count(Group);
-        var result = ResultColumn(state, groups, zeroed: true);
+        var groupRows = state.Rows(Group);
+        var result = ResultColumn(state, groups, zeroed: groupRows);
         var constValue = value is null ? 1 : state.IsConst[value.Id] ? state.Const[value.Id] : 0;
         var varyingValue = value is not null && !state.IsConst[value.Id];
         var varyingKeep = filter is not null && !state.IsConst[filter.Id];
         var constKeep = filter is null || (state.IsConst[filter.Id] && state.Const[filter.Id] != 0);
         if (kind == AggregateKind.All)
         {
-            Array.Fill(result, 1, 0, groups);
+            Array.Fill(result, 1, groupRows.From, groupRows.To - groupRows.From);
         }
 
         if (!varyingKeep && !constKeep)
@@ -1187,7 +1211,7 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
         }
 
         var needsCount = kind is AggregateKind.Mean or AggregateKind.Max or AggregateKind.Min;
-        var count = needsCount ? state.Column(-1, groups, zeroed: true) : null;
+        var count = needsCount ? state.Column(-1, groups, zeroed: groupRows) : null;
         Kernel.Chunks(state, persons, (worker, start, length) =>
         {
             var values = varyingValue ? value!.Eval(state, worker, start, length).Span(length) : default;
@@ -1212,7 +1236,7 @@ internal sealed class AggregateNode(FType type, AggregateKind kind, string group
 
         if (kind == AggregateKind.Mean)
         {
-            for (var g = 0; g < groups; g++)
+            for (var g = groupRows.From; g < groupRows.To; g++)
             {
                 result[g] = count![g] == 0 ? 0 : result[g] / count[g];
             }
@@ -1335,14 +1359,17 @@ internal sealed class PositionNode(string group, Node condition) : PersonGroupNo
 
     protected override string Describe() => $"position {Group}";
 
+    public override string ColumnEntity(Population population) => population.Model.Person.Key;
+
     protected override void PrepareCore(EvalState state)
     {
         base.PrepareCore(state);
         var (persons, map) = PersonMap(state);
+        var groupRows = state.Rows(Group);
         if (state.Streamed.Contains(this))
         {
             // Computed chunk by chunk by the one pass that reads it (see Kernel.StreamedPositions).
-            state.Tables[Id] = new Stream(map, state.Column(-1, state.Simulation.Population.Count(Group), zeroed: true));
+            state.Tables[Id] = new Stream(map, state.Column(-1, state.Simulation.Population.Count(Group), zeroed: groupRows)) { Next = persons.From };
             return;
         }
 
@@ -1351,11 +1378,11 @@ internal sealed class PositionNode(string group, Node condition) : PersonGroupNo
             return;
         }
 
-        var counters = state.Column(-1, state.Simulation.Population.Count(Group), zeroed: true);
-        var result = ResultColumn(state, persons, zeroed: false);
+        var counters = state.Column(-1, state.Simulation.Population.Count(Group), zeroed: groupRows);
+        var result = ResultColumn(state, state.Simulation.Population.PersonCount, zeroed: default);
         if (state.IsConst[condition.Id])
         {
-            Count(map, counters, 0, default, state.Const[condition.Id] != 0, result);
+            Count(map, counters, persons.From, default, state.Const[condition.Id] != 0, result.AsSpan(persons.From, persons.To - persons.From));
         }
         else
         {
@@ -1442,42 +1469,71 @@ internal abstract class PersonGroupNode(FType type, string group) : Node(type)
     /// <summary>True when the simulation already holds this shared reduction (now the node's column).</summary>
     protected bool TryReuse(EvalState state)
     {
-        if (SharedKey is not null && state.Simulation.TryGetReduction(SharedKey, out var column))
+        if (SharedKey is null)
+        {
+            return false;
+        }
+
+        if (state.Simulation.TryGetReduction(SharedKey, out var column))
         {
             state.Columns[Id] = column;
+            return true;
+        }
+
+        if (state.Block is { } block && block.Done.Contains(SharedKey))
+        {
+            state.Columns[Id] = block.Shared[SharedKey]; // this block's rows are computed
             return true;
         }
 
         return false;
     }
 
+    /// <summary>Rows of the reduction's own column: the group's for an aggregation, persons for a position.</summary>
+    public abstract string ColumnEntity(Population population);
+
     /// <summary>The column the reduction is materialised into: the simulation's when shared, else the formula's.</summary>
-    protected double[] ResultColumn(EvalState state, int length, bool zeroed)
+    protected double[] ResultColumn(EvalState state, int length, (int From, int To) zeroed)
     {
-        var column = SharedKey is null ? state.Column(Id, length, zeroed) : state.Simulation.OwnedColumn(length);
-        if (zeroed && SharedKey is not null)
+        double[] column;
+        if (SharedKey is null)
         {
-            Array.Clear(column, 0, length);
+            column = state.Column(Id, length, zeroed);
+        }
+        else
+        {
+            // Shared: the simulation's column (in a block run, allocated for the whole chain).
+            column = state.Block is { } block ? block.Shared[SharedKey] : state.Simulation.OwnedColumn(length);
+            Array.Clear(column, zeroed.From, zeroed.To - zeroed.From);
         }
 
         state.Columns[Id] = column;
         return column;
     }
 
-    /// <summary>Offers the finished column to the other formulas of the simulation.</summary>
+    /// <summary>Offers the finished column (or, in a block run, this block's rows of it) to the other formulas of the simulation.</summary>
     protected void Done(EvalState state)
     {
-        if (SharedKey is not null)
+        if (SharedKey is null)
+        {
+            return;
+        }
+
+        if (state.Block is { } block)
+        {
+            block.Done.Add(SharedKey);
+        }
+        else
         {
             state.Simulation.AddReduction(SharedKey, state.Columns[Id]!);
         }
     }
 
-    /// <summary>The person count and the person → group index map.</summary>
-    protected (int Persons, int[] Map) PersonMap(EvalState state)
+    /// <summary>The persons this evaluation covers and the person → group index map.</summary>
+    protected ((int From, int To) Persons, int[] Map) PersonMap(EvalState state)
     {
         var population = state.Simulation.Population;
-        return (population.PersonCount, population.Map(population.Model.Person.Key, Group));
+        return (state.Rows(population.Model.Person.Key), population.Map(population.Model.Person.Key, Group));
     }
 
     protected override Seg EvalCore(EvalState state, Worker worker, int start, int length) => new(state.Columns[Id]!, start);
@@ -1561,6 +1617,23 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
         var rows = simulation.Population.Count(Variable.Entity);
         var output = ColumnMemory.Uninitialized(rows);
         state.Streamed = streamable[RunsSerially(state, rows) ? 1 : 0];
+        Run(state, (0, rows), output);
+        return output;
+    }
+
+    /// <summary>
+    /// Evaluates the formula on one block's rows into <paramref name="output"/> (the whole column,
+    /// of which only this block's rows are written), on the calling thread.
+    /// </summary>
+    public void RunBlock(Simulation simulation, BlockRun block, double[] output)
+    {
+        var state = new EvalState(simulation, NodeCount) { Block = block };
+        state.Streamed = streamable[1];
+        Run(state, state.Rows(Variable.Entity), output);
+    }
+
+    private void Run(EvalState state, (int From, int To) rows, double[] output)
+    {
         if (Locals.Length == 0 && Result is PersonGroupNode { SharedKey: null })
         {
             state.TargetId = Result.Id;
@@ -1580,11 +1653,9 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
         {
             throw new InvalidOperationException("type checker let a non-bool result through");
         }
-
-        return output;
     }
 
-    private void Evaluate(EvalState state, int rows, double[] output)
+    private void Evaluate(EvalState state, (int From, int To) rows, double[] output)
     {
         foreach (var local in Locals)
         {
@@ -1598,7 +1669,7 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
         }
         else if (state.IsConst[Result.Id] && Locals.Length == 0)
         {
-            Array.Fill(output, state.Const[Result.Id]);
+            Array.Fill(output, state.Const[Result.Id], rows.From, rows.To - rows.From);
         }
         else
         {
@@ -1622,7 +1693,8 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
     /// wall time.
     /// </summary>
     private static bool RunsSerially(EvalState state, int rows) =>
-        (long)rows * state.IsConst.Length < state.Simulation.ParallelWork
+        state.Block is not null
+        || (long)rows * state.IsConst.Length < state.Simulation.ParallelWork
         || (rows + ChunkSize - 1) / ChunkSize < 16
         || !state.Simulation.Parallel;
 
@@ -1686,15 +1758,15 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
         ];
     }
 
-    /// <summary>Runs <paramref name="chunk"/> over all rows in order on the calling thread.</summary>
-    public static void Chunks(EvalState state, int rows, Action<Worker, int, int> chunk)
+    /// <summary>Runs <paramref name="chunk"/> over the rows in order on the calling thread.</summary>
+    public static void Chunks(EvalState state, (int From, int To) rows, Action<Worker, int, int> chunk)
     {
-        var pooled = rows >= ChunkSize;
-        var worker = pooled ? Worker.Rent(state.IsConst.Length, state.Simulation.LocalCapacity) : new Worker(state.IsConst.Length, state.Simulation.LocalCapacity, Math.Max(rows, 1));
-        for (var start = 0; start < rows; start += ChunkSize)
+        var pooled = rows.To - rows.From >= ChunkSize || state.Block is not null;
+        var worker = pooled ? Worker.Rent(state.IsConst.Length, state.Simulation.LocalCapacity) : new Worker(state.IsConst.Length, state.Simulation.LocalCapacity, Math.Max(rows.To - rows.From, 1));
+        for (var start = rows.From; start < rows.To; start += ChunkSize)
         {
             worker.NextChunk();
-            chunk(worker, start, Math.Min(ChunkSize, rows - start));
+            chunk(worker, start, Math.Min(ChunkSize, rows.To - start));
         }
 
         if (pooled)
@@ -1703,15 +1775,17 @@ internal sealed class Kernel(VariableDefinition variable, Node[] locals, Node re
         }
     }
 
-    private static void Drive(EvalState state, int rows, Action<Worker, int, int> chunk)
+    private static void Drive(EvalState state, (int From, int To) range, Action<Worker, int, int> chunk)
     {
-        var chunks = (rows + ChunkSize - 1) / ChunkSize;
-        var localCount = state.Simulation.LocalCapacity;
-        if (RunsSerially(state, rows))
+        if (RunsSerially(state, range.To - range.From))
         {
-            Chunks(state, rows, chunk);
+            Chunks(state, range, chunk);
             return;
         }
+
+        var rows = range.To; // all rows: a block run is always serial
+        var chunks = (rows + ChunkSize - 1) / ChunkSize;
+        var localCount = state.Simulation.LocalCapacity;
 
         // Each thread takes contiguous blocks of chunks with its own scratch buffers.
         var blocks = Math.Min(Environment.ProcessorCount * 2, chunks);
