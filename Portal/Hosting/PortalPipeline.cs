@@ -89,6 +89,7 @@ public static class PortalPipeline
         app.MapApiFallbacks();
         app.MapUiEndpoints();
         app.MapSimulationPageEndpoints();
+        app.MapReportPageEndpoints();
 
         app.MapRazorComponents<App>();
     }
