@@ -91,6 +91,7 @@ public static class PortalPipeline
         app.MapUiEndpoints();
         app.MapSimulationPageEndpoints();
         app.MapPublishingPageEndpoints();
+        app.MapReportPageEndpoints();
 
         app.MapRazorComponents<App>();
     }

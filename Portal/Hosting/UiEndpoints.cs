@@ -62,5 +62,6 @@ public static class UiServiceExtensions
         });
         builder.Services.AddScoped<FlashMessages>();
         builder.Services.AddScoped<PortalSignIn>();
+        builder.Services.AddReportPages();
     }
 }

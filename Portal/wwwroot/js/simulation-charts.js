@@ -115,7 +115,30 @@
     });
   }
 
-  var kinds = { waterfall: waterfall, deciles: deciles, winners: winners };
+  // A household report's net income against the first adult's earnings, baseline and reform.
+  function earnings(canvas, data, t) {
+    var format = money(data.currency);
+    var datasets = [{ label: 'Baseline', data: data.baseline, borderColor: '#6c757d', backgroundColor: '#6c757d', pointRadius: 0, borderWidth: 2 }];
+    if (data.reform) {
+      datasets.push({ label: 'Reform', data: data.reform, borderColor: colors.total, backgroundColor: colors.total, pointRadius: 0, borderWidth: 2 });
+    }
+    return new window.Chart(canvas, {
+      type: 'line',
+      data: { labels: data.earnings.map(format), datasets: datasets },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        interaction: { mode: 'index', intersect: false },
+        plugins: { legend: { position: 'bottom', labels: { color: t.text } } },
+        scales: {
+          x: { title: { display: true, text: 'Employment income', color: t.text }, ticks: { color: t.text, maxTicksLimit: 8 }, grid: { color: t.grid } },
+          y: { title: { display: true, text: 'Household net income', color: t.text }, ticks: { color: t.text, callback: format }, grid: { color: t.grid } }
+        }
+      }
+    });
+  }
+
+  var kinds = { waterfall: waterfall, deciles: deciles, winners: winners, earnings: earnings };
 
   function draw(root) {
     if (typeof window.Chart === 'undefined' || !root.querySelectorAll) {
