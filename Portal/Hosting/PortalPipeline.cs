@@ -85,6 +85,7 @@ public static class PortalPipeline
         app.MapAliasesApi();
         app.MapV2Api();
         app.MapGatewayApi();
+        app.MapTemplatesApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
         app.MapSimulationPageEndpoints();
