@@ -85,10 +85,13 @@ public static class PortalPipeline
         app.MapAliasesApi();
         app.MapV2Api();
         app.MapGatewayApi();
+        app.MapReportsApi();
+        app.MapPublishingApi();
         app.MapTemplatesApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
         app.MapSimulationPageEndpoints();
+        app.MapPublishingPageEndpoints();
 
         app.MapRazorComponents<App>();
     }
