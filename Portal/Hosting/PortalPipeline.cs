@@ -87,6 +87,7 @@ public static class PortalPipeline
         app.MapGatewayApi();
         app.MapReportsApi();
         app.MapPublishingApi();
+        app.MapTemplatesApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
         app.MapSimulationPageEndpoints();

@@ -102,6 +102,38 @@ public static class TemplateParameters
         return errors.IsValid ? effective : errors.ToProblem();
     }
 
+    /// <summary>
+    /// A value typed as text (a CLI <c>--param</c>, a form field) read by the declared type:
+    /// numbers in invariant culture, booleans true/false; an unknown parameter stays text so that
+    /// <see cref="Effective"/> reports it by name.
+    /// </summary>
+    public static (JsonNode? Value, string? Error) FromText(TemplateParameter? parameter, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        text = text.Trim();
+        switch (parameter?.Type)
+        {
+            case "number" or "integer":
+                if (parameter.Type == "integer" && long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var l))
+                {
+                    return (JsonValue.Create(l), null);
+                }
+
+                return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
+                    ? (JsonValue.Create(number), null)
+                    : (null, $"'{parameter.Name}' is {(parameter.Type == "integer" ? "an integer" : "a number")}; '{text}' is not.");
+            case "boolean":
+                return text.ToLowerInvariant() switch
+                {
+                    "true" or "on" => (JsonValue.Create(true), null),
+                    "false" or "" => (JsonValue.Create(false), null),
+                    _ => (null, $"'{parameter.Name}' is true or false; '{text}' is not."),
+                };
+            default:
+                return (JsonValue.Create(text), null);
+        }
+    }
+
     private static string Bound(double? bound) => bound is { } b ? CanonicalJson.Number(b) : "unbounded";
 
     private static string Describe(JsonNode? value) => value switch
