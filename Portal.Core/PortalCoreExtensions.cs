@@ -20,6 +20,7 @@ using Portal.Core.Features.Models;
 using Portal.Core.Features.Policies;
 using Portal.Core.Features.Setup;
 using Portal.Core.Features.Simulations;
+using Portal.Core.Features.Templates;
 using Portal.Core.Features.Users;
 using Portal.Core.Identity;
 using Portal.Core.Jobs;
@@ -118,6 +119,7 @@ public static class PortalCoreExtensions
         services.AddScoped<RunCalculatorHandler>();
         services.AddScoped<CompareReleasesHandler>();
         services.AddBundles();
+        services.AddTemplates();
 
         return services
             .AddIdentityCore<PortalUser>(options =>

@@ -6,6 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 if (args.FirstOrDefault() == "us-economy") { Portal.Bench.UsKernel.Run(args[1..]); return; }
 if (args.FirstOrDefault() == "us-chain") { Portal.Bench.UsChain.Run(args[1..]); return; }
 if (args.FirstOrDefault() == "data-generate") { Portal.Bench.DataGenerate.Run(args); return; }
+if (args.FirstOrDefault() == "local-h5") { Portal.Bench.LocalH5Bench.Run(args[1..]); return; }
 if (args.FirstOrDefault() == "economy-comparison") { Portal.Bench.EconomyComparisonBench.Run(args[1..]); return; }
 if (args.FirstOrDefault() is "gateway-poll" or "gateway-submit" or "gateway-e2e") { await Portal.Bench.GatewayBench.RunAsync(args[0], args[1..]); return; }
 

@@ -8,6 +8,8 @@ using Portal.Core.Features.DataReleases;
 using Portal.Core.Features.Audit;
 using Portal.Core.Features.ModelReleases;
 using Portal.Core.Features.Policies;
+using Portal.Core.Features.Reports;
+using Portal.Core.Features.Publishing;
 using Portal.Core.Features.Settings;
 using Portal.Core.Features.Simulations;
 using Portal.Core.Identity;
@@ -45,6 +47,24 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<AggregateOutput> AggregateOutputs => Set<AggregateOutput>();
 
     public DbSet<ChangeAggregate> ChangeAggregates => Set<ChangeAggregate>();
+
+    public DbSet<LegacyPolicy> LegacyPolicies => Set<LegacyPolicy>();
+
+    public DbSet<LegacyHousehold> LegacyHouseholds => Set<LegacyHousehold>();
+
+    public DbSet<ReportSimulation> ReportSimulations => Set<ReportSimulation>();
+
+    public DbSet<ReportOutput> ReportOutputs => Set<ReportOutput>();
+
+    public DbSet<ReformImpact> ReformImpacts => Set<ReformImpact>();
+
+    public DbSet<ReportRerunKey> ReportRerunKeys => Set<ReportRerunKey>();
+
+    public DbSet<PublishRun> PublishRuns => Set<PublishRun>();
+
+    public DbSet<PublishArea> PublishAreas => Set<PublishArea>();
+
+    public DbSet<PublishScopeFingerprint> PublishScopeFingerprints => Set<PublishScopeFingerprint>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -13,7 +13,7 @@ namespace Portal.Cli;
 /// </summary>
 public static class PortalCli
 {
-    private static readonly string[] Verbs = ["admin", "db", "model", "data", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Verbs = ["admin", "db", "model", "data", "publish", "--help", "-h", "-?", "--version"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -28,6 +28,7 @@ public static class PortalCli
             DbCommands.Create(),
             ModelCommands.Create(),
             DataCommands.Create(),
+            PublishCommands.Create(),
         };
         try
         {

@@ -85,9 +85,12 @@ public static class PortalPipeline
         app.MapAliasesApi();
         app.MapV2Api();
         app.MapGatewayApi();
+        app.MapReportsApi();
+        app.MapPublishingApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
         app.MapSimulationPageEndpoints();
+        app.MapPublishingPageEndpoints();
 
         app.MapRazorComponents<App>();
     }

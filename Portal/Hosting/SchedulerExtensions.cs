@@ -1,5 +1,7 @@
 using Portal.Core;
 using Portal.Core.Data;
+using Portal.Core.Features.Reports;
+using Portal.Core.Features.Publishing;
 using Portal.Core.Features.Simulations;
 using Portal.Core.Features.V2;
 using Portal.Core.Jobs;
@@ -100,5 +102,7 @@ public static class SchedulerExtensions
         builder.Services.AddPortalSchedulerFeatures();
         builder.Services.AddSimulations(builder.Configuration);
         builder.Services.AddV2Simulations();
+        builder.Services.AddReports();
+        builder.Services.AddPublishing(builder.Configuration);
     }
 }

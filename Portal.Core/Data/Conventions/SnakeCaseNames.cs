@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Portal.Core.Data.Conventions;
 
@@ -20,6 +21,12 @@ public static class SnakeCaseNames
 
             foreach (var property in entity.GetProperties())
             {
+                // A name a configuration spelled out (e.g. legacy "simulation_1_id") stays as written.
+                if (((IConventionProperty)property).GetColumnNameConfigurationSource() == ConfigurationSource.Explicit)
+                {
+                    continue;
+                }
+
                 property.SetColumnName(ToSnakeCase(property.Name));
             }
         }

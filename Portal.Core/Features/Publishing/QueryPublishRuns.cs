@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Common;
+using Portal.Core.Data;
+
+namespace Portal.Core.Features.Publishing;
+
+/// <summary>Publish runs, newest first, optionally for one country.</summary>
+public sealed class ListPublishRunsHandler(PortalDbContext db)
+{
+    public const int Limit = 200;
+
+    public async Task<IReadOnlyList<PublishRunSummary>> HandleAsync(string? country = null, CancellationToken ct = default)
+    {
+        var query = db.PublishRuns.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(country))
+        {
+            query = query.Where(r => r.Country == country);
+        }
+
+        var rows = await query.OrderByDescending(r => r.Id).Take(Limit).ToListAsync(ct);
+        return rows.Select(PublishQueries.Summary).ToList();
+    }
+}
+
+/// <summary>One run with every area's progress and result, as persisted so far (live while it runs).</summary>
+public sealed class GetPublishRunHandler(PortalDbContext db)
+{
+    public async Task<Result<PublishRunDetail>> HandleAsync(string runId, CancellationToken ct = default)
+    {
+        if (!PublicIds.LooksLike(runId, "pub"))
+        {
+            return Problem.NotFound($"Publish run {runId}");
+        }
+
+        return await PublishQueries.DetailAsync(db, runId, ct) is { } detail ? detail : Problem.NotFound($"Publish run {runId}");
+    }
+}

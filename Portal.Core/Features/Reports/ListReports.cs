@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Common;
+using Portal.Core.Data;
+
+namespace Portal.Core.Features.Reports;
+
+/// <param name="Owner">A user id, or <c>me</c> for the caller.</param>
+public sealed record ListReportsRequest(
+    string? Country = null, string? Type = null, string? Status = null, string? Owner = null, string? Year = null, int? Page = null, int? PageSize = null);
+
+/// <summary>The reports list: newest first, filtered by country, type, status, owner and year, paged.</summary>
+public sealed class ListReportsHandler(PortalDbContext db)
+{
+    public async Task<Page<ReportSummary>> HandleAsync(ListReportsRequest request, Actor actor, CancellationToken ct = default)
+    {
+        var (page, size) = Paging.Normalize(request.Page, request.PageSize);
+        var query = db.ReportOutputs.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(request.Country))
+        {
+            query = query.Where(r => r.CountryId == request.Country);
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.Type))
+        {
+            query = query.Where(r => r.ReportType == request.Type);
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.Status))
+        {
+            query = query.Where(r => r.Status == request.Status);
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.Owner))
+        {
+            var owner = request.Owner == "me" ? actor.UserId : request.Owner;
+            query = query.Where(r => r.OwnerId == owner || r.OwnerName == request.Owner);
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.Year))
+        {
+            query = query.Where(r => r.Year == request.Year);
+        }
+
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+            .Skip((page - 1) * size).Take(size)
+            .Select(r => new
+            {
+                Report = new
+                {
+                    r.Id, r.CountryId, r.ReportType, r.Status, r.Year, r.Simulation1Id, r.Simulation2Id, r.BundleId, r.ApiVersion,
+                    r.OwnerId, r.OwnerName, r.CreatedAt, r.UpdatedAt, r.CompletedAt,
+                },
+                Baseline = db.ReportSimulations.Where(s => s.Id == r.Simulation1Id).Select(s => new { s.PopulationId, s.PolicyId }).FirstOrDefault(),
+                ReformPolicyId = db.ReportSimulations.Where(s => s.Id == r.Simulation2Id).Select(s => (long?)s.PolicyId).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        var policyIds = rows.SelectMany(r => new[] { r.Baseline?.PolicyId, r.ReformPolicyId }).OfType<long>().Distinct().ToList();
+        var labels = await db.LegacyPolicies.AsNoTracking().Where(p => policyIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Label, ct);
+        var items = rows.Select(x =>
+        {
+            var r = x.Report;
+            var baselineId = x.Baseline?.PolicyId ?? 0;
+            return new ReportSummary(r.Id, r.CountryId, r.ReportType, r.Status, r.Year, r.Simulation1Id, r.Simulation2Id, x.Baseline?.PopulationId ?? "",
+                baselineId, x.ReformPolicyId, labels.GetValueOrDefault(baselineId), x.ReformPolicyId is { } rid ? labels.GetValueOrDefault(rid) : null,
+                r.BundleId, r.ApiVersion, r.OwnerId, r.OwnerName, r.CreatedAt, r.UpdatedAt, r.CompletedAt);
+        }).ToList();
+        return new Page<ReportSummary>(items, page, size, total);
+    }
+}
