@@ -101,6 +101,7 @@ public static class PortalCoreExtensions
         services.AddScoped<ListAccessTokensHandler>();
         services.AddScoped<RevokeAccessTokenHandler>();
         services.AddScoped<AuthenticateAccessTokenHandler>();
+        services.AddSingleton<AccessTokenCache>();
         services.AddScoped<ListAuditEventsHandler>();
         services.AddScoped<RegisterModelReleasesHandler>();
         services.AddDataReleases();

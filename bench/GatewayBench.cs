@@ -44,7 +44,7 @@ public static class GatewayBench
         switch (mode)
         {
             case "gateway-poll":
-                await PollAsync(portal, token, client, Option(args, "--clients", 32), Option(args, "--seconds", 10), Option(args, "--warmup", 10), pending);
+                await PollAsync(portal, token, client, Option(args, "--clients", 32), Option(args, "--seconds", 10), Option(args, "--warmup", 10), pending, args.Contains("--wrk"));
                 break;
             case "gateway-submit":
                 await SubmitAsync(portal, token, Option(args, "--submits", 1_000), Option(args, "--clients", 1), Option(args, "--warmup", 10));
@@ -56,7 +56,8 @@ public static class GatewayBench
     }
 
     /// <param name="pending">Poll a queued job (a small 202 body, what clients poll most) on a gateway-only node instead of a complete one (~100 KB).</param>
-    private static async Task PollAsync(PortalProcess portal, string token, HttpClient client, int clients, int seconds, int warmup, bool pending)
+    /// <param name="wrk">Also measure with <c>wrk</c> (if installed): a C load generator takes much less of the shared cores than HttpClient.</param>
+    private static async Task PollAsync(PortalProcess portal, string token, HttpClient client, int clients, int seconds, int warmup, bool pending, bool wrk)
     {
         var jobId = pending ? await SubmitOneAsync(client, 20_000) : await CompleteOneAsync(client, 20_000);
         var path = $"/jobs/{jobId}";
@@ -75,6 +76,44 @@ public static class GatewayBench
         await LoadAsync(portal, token, clients, TimeSpan.FromSeconds(warmup), (c, _) => c.GetAsync(path), expected, "warm-up");
         var result = await LoadAsync(portal, token, clients, TimeSpan.FromSeconds(seconds), (c, _) => c.GetAsync(path), expected, "poll");
         Console.WriteLine($"target ≥ 3,000 req/s → {(result.Rps >= 3_000 ? "PASS" : "FAIL")}");
+        if (wrk)
+        {
+            await WrkAsync(portal, token, path, clients, seconds);
+        }
+    }
+
+    /// <summary>The same poll with wrk (one thread, keep-alive connections), with the server's CPU per request.</summary>
+    private static async Task WrkAsync(PortalProcess portal, string token, string path, int clients, int seconds)
+    {
+        var start = new ProcessStartInfo("wrk", ["-t1", $"-c{clients}", $"-d{seconds}s", "--latency", "-H", $"Authorization: Bearer {token}", new Uri(portal.Address, path).ToString()])
+        {
+            RedirectStandardOutput = true,
+        };
+        var serverCpu = portal.CpuTime;
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Console.WriteLine("wrk is not installed (apt-get install wrk); skipped");
+            return;
+        }
+
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var serverSeconds = (portal.CpuTime - serverCpu).TotalSeconds;
+        Console.Write(output);
+        var requests = System.Text.RegularExpressions.Regex.Match(output, @"(\d+) requests in ([\d.]+)s");
+        if (requests.Success)
+        {
+            var count = double.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture);
+            var rps = count / double.Parse(requests.Groups[2].Value, CultureInfo.InvariantCulture);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrk: {rps:N0} req/s; server CPU {serverSeconds:F1} s = {serverSeconds / count * 1e6:F0} µs per request; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+            Console.WriteLine($"wrk: target ≥ 3,000 req/s → {(rps >= 3_000 ? "PASS" : "FAIL")}");
+        }
     }
 
     private static async Task SubmitAsync(PortalProcess portal, string token, int submits, int clients, int warmup)

@@ -82,6 +82,9 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         {
             options.UseNpgsql(ConnectionString);
         }
+
+        // Saves that change tokens, users or roles drop the validated-token cache.
+        options.AddInterceptors(Features.AccessTokens.AccessTokenCache.ChangeInterceptor.Instance);
     }
 
     /// <summary>Where the data lives, without credentials, for logs and the admin UI.</summary>

@@ -48,6 +48,9 @@ public sealed class AccessTokenTests
         var expiring = (await CreateAsync(core, user.Email, Actor.Operator, "e", days: 1)).Value!;
         var locked = (await CreateAsync(core, user.Email, Actor.Operator, "l")).Value!;
 
+        // Each is validated (and so cached) first: revocation and locking still apply at once.
+        Assert.NotNull((await AuthenticateAsync(core, revoked.Token)).Identity);
+        Assert.NotNull((await AuthenticateAsync(core, locked.Token)).Identity);
         await core.RunAsync<RevokeAccessTokenHandler, Result<AccessTokenSummary>>(h => h.HandleAsync(revoked.Id, Actor.Operator));
         Assert.Contains("revoked", (await AuthenticateAsync(core, revoked.Token)).Failure, StringComparison.Ordinal);
 

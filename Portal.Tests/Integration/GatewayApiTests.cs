@@ -41,6 +41,17 @@ public sealed class GatewayApiTests(GatewayFixture portal) : IClassFixture<Gatew
         Assert.Equal(portal.Latest.BundleId, (string?)result["policyengine_bundle"]!["bundle_id"]);
         AssertBundle(portal.Latest, done["policyengine_bundle"]!);
 
+        // A finished job's answer is final: a matching If-None-Match gets an empty 304 (the second time from the poll cache).
+        var etag = (await portal.Analyst.GetAsync($"/jobs/{jobId}")).Headers.ETag!;
+        for (var i = 0; i < 2; i++)
+        {
+            using var conditional = new HttpRequestMessage(HttpMethod.Get, $"/jobs/{jobId}");
+            conditional.Headers.IfNoneMatch.Add(etag);
+            using var notModified = await portal.Analyst.SendAsync(conditional);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+            Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+        }
+
         // An identical request now returns the completed job.
         var again = await GatewayFixture.SubmitOkAsync(portal.Analyst, new { country = "us", reform = Reform(20_000), time_period = 2024 });
         Assert.Equal(jobId, (string?)again["job_id"]);

@@ -9,16 +9,35 @@ namespace Portal.Api;
 /// once <c>complete</c> (with <c>result</c>) or <c>failed</c> (with <c>error</c>). The stored
 /// result is copied as raw UTF-8 bytes, last and in pipe-sized pieces — never parsed, re-serialised
 /// or held in one contiguous large buffer — which keeps polling cheap however large the result.
-/// Budget windows add PolicyEngine's per-year fields.
+/// Budget windows add PolicyEngine's per-year fields. A finished job's answer carries an ETag and is
+/// 304 for a matching <c>If-None-Match</c>.
 /// </summary>
 public sealed class JobStatusResult(SimulationJobView job, byte[]? resultUtf8) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
-        response.StatusCode = SimulationJobStatuses.IsTerminal(job.Status) ? StatusCodes.Status200OK : StatusCodes.Status202Accepted;
+        var terminal = SimulationJobStatuses.IsTerminal(job.Status);
+        if (terminal)
+        {
+            // A finished job's answer never changes (its row is final): a client that sends the ETag back
+            // gets an empty 304 instead of the result again.
+            var etag = $"\"{job.JobId}.{job.CompletedUtc?.Ticks ?? 0}\"";
+            response.Headers.ETag = etag;
+            response.Headers.CacheControl = "private, no-cache";
+            if (httpContext.Request.Headers.IfNoneMatch is { Count: > 0 } ifNoneMatch && Matches(ifNoneMatch, etag))
+            {
+                response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            }
+        }
+        else
+        {
+            response.Headers.CacheControl = "no-store";
+        }
+
+        response.StatusCode = terminal ? StatusCodes.Status200OK : StatusCodes.Status202Accepted;
         response.ContentType = "application/json; charset=utf-8";
-        response.Headers.CacheControl = "no-store";
         var body = response.BodyWriter;
         await using (var writer = new Utf8JsonWriter(body))
         {
@@ -31,6 +50,23 @@ public sealed class JobStatusResult(SimulationJobView job, byte[]? resultUtf8) :
         body.Write(result);
         body.Write("}"u8);
         await body.FlushAsync(httpContext.RequestAborted);
+    }
+
+    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
+    {
+        foreach (var value in ifNoneMatch)
+        {
+            foreach (var tag in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                // Weak comparison, as If-None-Match asks for: W/"x" matches "x".
+                if (tag == "*" || (tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag) == etag)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private void WriteFields(Utf8JsonWriter w)

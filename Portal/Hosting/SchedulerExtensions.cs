@@ -58,7 +58,8 @@ public static class SchedulerExtensions
             {
                 if (database.IsSqlite)
                 {
-                    store.UseSqlite(database.ConnectionString);
+                    // Connections that wait natively for a competing writer (see SqliteBusyTimeoutFactory).
+                    store.UseSqlite(SqliteBusyTimeoutFactory.Instance, database.ConnectionString);
                 }
                 else
                 {

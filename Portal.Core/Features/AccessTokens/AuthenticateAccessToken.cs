@@ -10,11 +10,12 @@ namespace Portal.Core.Features.AccessTokens;
 public sealed record TokenIdentity(long TokenId, string TokenName, string UserId, string Email, string DisplayName, IReadOnlyList<string> Roles);
 
 /// <summary>
-/// Resolves a bearer token to its user. Checked on every request (revocation, expiry,
-/// lock and role changes apply immediately); the last-used time is written at most once
-/// a minute per token so reads do not turn into writes.
+/// Resolves a bearer token to its user. Checked on every request: expiry and lock end against
+/// the clock, the row itself at most every <see cref="AccessTokenCache.Lifetime"/> (revocation,
+/// lock and role changes saved by this process apply at once, see <see cref="AccessTokenCache"/>);
+/// the last-used time is written at most once a minute per token so reads do not turn into writes.
 /// </summary>
-public sealed class AuthenticateAccessTokenHandler(PortalDbContext db, TimeProvider time)
+public sealed class AuthenticateAccessTokenHandler(PortalDbContext db, TimeProvider time, AccessTokenCache cache)
 {
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
@@ -31,8 +32,16 @@ public sealed class AuthenticateAccessTokenHandler(PortalDbContext db, TimeProvi
         }
 
         var hash = AccessTokenSecret.Hash(token!);
-        var row = await ByModel.GetValue(db.Model, _ => new Queries()).FindToken(db, hash, ct);
         var now = time.GetUtcNow();
+        if (cache.TryGet(hash, out var cached))
+        {
+            return cached.ExpiresUtc <= now.UtcDateTime ? (null, "The bearer token has expired.")
+                : cached.LockoutEnd is { } lockEnd && lockEnd > now ? (null, "The account that owns this token is locked.")
+                : (cached.Identity, null);
+        }
+
+        var generation = AccessTokenCache.Generation;
+        var row = await ByModel.GetValue(db.Model, _ => new Queries()).FindToken(db, hash, ct);
         var nowUtc = now.UtcDateTime;
         if (row is null)
         {
@@ -63,7 +72,9 @@ public sealed class AuthenticateAccessTokenHandler(PortalDbContext db, TimeProvi
         }
 
         var roles = row.Roles.OfType<string>().OrderBy(UserQueries.RoleOrder).ToList();
-        return (new TokenIdentity(row.Id, row.Name, row.UserId, row.Email ?? "", row.DisplayName, roles), null);
+        var identity = new TokenIdentity(row.Id, row.Name, row.UserId, row.Email ?? "", row.DisplayName, roles);
+        cache.Add(hash, new CachedToken(identity, row.ExpiresUtc, row.LockoutEnd), generation);
+        return (identity, null);
     }
 
     private sealed class TokenRow

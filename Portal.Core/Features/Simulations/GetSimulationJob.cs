@@ -39,9 +39,9 @@ public sealed record JobPoll(SimulationJobView Job, byte[]? ResultUtf8);
 
 /// <summary>
 /// Reads one job with its bundle in a single indexed query (job_id is unique, bundle_id too),
-/// untracked and precompiled. <see cref="PollAsync"/> is the path every poll takes: it leaves the
-/// large text columns out and serves a complete result from <see cref="JobResultCache"/> (read from
-/// the row once). Budget windows add one query for their years.
+/// untracked and precompiled. <see cref="PollAsync"/> is the path every poll takes: it reads the job's
+/// state alone (no text columns, no join: the immutable bundle comes from memory) and serves a
+/// complete job from <see cref="JobResultCache"/> without any query (read from the row once). Budget windows add one query for their years.
 /// </summary>
 public sealed class GetSimulationJobHandler(PortalDbContext db, JobResultCache results)
 {
@@ -54,41 +54,48 @@ public sealed class GetSimulationJobHandler(PortalDbContext db, JobResultCache r
     public async Task<Result<SimulationJobView>> HandleAsync(string jobId, CancellationToken ct = default)
     {
         var row = IsJobId(jobId) ? await Compiled.FindJob(db, jobId, ct) : null;
-        return row is null ? Problem.NotFound($"Job '{jobId}'") : await ViewAsync(row, ct);
+        return row is null ? Problem.NotFound($"Job '{jobId}'") : await ViewAsync(row.Job, PolicyEngineBundle.From(row.Bundle), ct);
     }
 
     /// <summary>The job for a poll: no request text, and the result as cached bytes.</summary>
     public async Task<Result<JobPoll>> PollAsync(string jobId, CancellationToken ct = default)
     {
+        if (results.TryGetPoll(jobId, out var cached))
+        {
+            return cached;
+        }
+
         var state = IsJobId(jobId) ? await Compiled.FindJobState(db, jobId, ct) : null;
-        if (state is null)
+        var bundle = state is null ? null
+            : results.TryGetBundle(state.BundleId, out var known) ? known
+            : await Compiled.FindBundle(db, state.BundleId, ct) is { } read ? results.AddBundle(read) : null;
+        if (state is null || bundle is null)
         {
             return Problem.NotFound($"Job '{jobId}'");
         }
 
-        var row = new Row(
-            new SimulationJob
-            {
-                JobId = state.JobId, Kind = state.Kind, Country = state.Country, ParentJobId = state.ParentJobId, Status = state.Status, Progress = state.Progress,
-                Stage = state.Stage, Error = state.Error, RunId = state.RunId, SubmittedBy = state.SubmittedBy, SubmittedUtc = state.SubmittedUtc,
-                StartedUtc = state.StartedUtc, CompletedUtc = state.CompletedUtc, Attempts = state.Attempts, BundleId = state.Bundle.BundleId,
-            },
-            state.Bundle);
+        var job = new SimulationJob
+        {
+            JobId = state.JobId, Kind = state.Kind, Country = state.Country, ParentJobId = state.ParentJobId, Status = state.Status, Progress = state.Progress,
+            Stage = state.Stage, Error = state.Error, RunId = state.RunId, SubmittedBy = state.SubmittedBy, SubmittedUtc = state.SubmittedUtc,
+            StartedUtc = state.StartedUtc, CompletedUtc = state.CompletedUtc, Attempts = state.Attempts, BundleId = state.BundleId,
+        };
+        var view = await ViewAsync(job, bundle, ct);
         byte[]? result = null;
-        if (row.Job.Status == SimulationJobStatuses.Complete && !results.TryGet(jobId, out result)
+        if (job.Status == SimulationJobStatuses.Complete && !results.TryGet(jobId, out result)
             && await Compiled.FindResult(db, jobId, ct) is { } text)
         {
-            result = results.Add(jobId, text);
+            // Only a job without years is kept whole: a budget window's years are read on every poll.
+            result = results.Add(jobId, text, view.Children is null ? view : null);
         }
 
-        return new JobPoll(await ViewAsync(row, ct), result);
+        return new JobPoll(view, result);
     }
 
     private static bool IsJobId(string jobId) => !string.IsNullOrEmpty(jobId) && jobId.Length <= 40;
 
-    private async Task<SimulationJobView> ViewAsync(Row row, CancellationToken ct)
+    private async Task<SimulationJobView> ViewAsync(SimulationJob j, PolicyEngineBundle bundle, CancellationToken ct)
     {
-        var j = row.Job;
         IReadOnlyList<ChildJobView>? children = null;
         if (j.Kind == SimulationJobKinds.BudgetWindow)
         {
@@ -101,7 +108,7 @@ public sealed class GetSimulationJobHandler(PortalDbContext db, JobResultCache r
 
         return new SimulationJobView(
             j.JobId, j.Kind, j.Country, j.Status, j.Progress, j.Stage, j.RunId, j.ParentJobId, j.RequestJson, j.ResultJson, j.Error,
-            j.SubmittedBy, j.SubmittedUtc, j.StartedUtc, j.CompletedUtc, j.Attempts, PolicyEngineBundle.From(row.Bundle), children);
+            j.SubmittedBy, j.SubmittedUtc, j.StartedUtc, j.CompletedUtc, j.Attempts, bundle, children);
     }
 
     private sealed record Row(SimulationJob Job, ExecutionBundle Bundle);
@@ -114,15 +121,23 @@ public sealed class GetSimulationJobHandler(PortalDbContext db, JobResultCache r
                 .Join(context.ExecutionBundles.AsNoTracking(), j => j.BundleId, b => b.BundleId, (j, b) => new Row(j, b))
                 .FirstOrDefault());
 
+        // No join: a bundle never changes, so polls take it from memory (FindBundle once per bundle).
         public readonly Func<PortalDbContext, string, CancellationToken, Task<JobState?>> FindJobState = EF.CompileAsyncQuery(
             (PortalDbContext context, string jobId, CancellationToken _) => context.SimulationJobs.AsNoTracking()
                 .Where(j => j.JobId == jobId)
-                .Join(context.ExecutionBundles.AsNoTracking(), j => j.BundleId, b => b.BundleId, (j, b) => new JobState
+                .Select(j => new JobState
                 {
                     JobId = j.JobId, Kind = j.Kind, Country = j.Country, ParentJobId = j.ParentJobId, Status = j.Status, Progress = j.Progress,
                     Stage = j.Stage, Error = j.Error, RunId = j.RunId, SubmittedBy = j.SubmittedBy, SubmittedUtc = j.SubmittedUtc,
-                    StartedUtc = j.StartedUtc, CompletedUtc = j.CompletedUtc, Attempts = j.Attempts, Bundle = b,
+                    StartedUtc = j.StartedUtc, CompletedUtc = j.CompletedUtc, Attempts = j.Attempts, BundleId = j.BundleId,
                 })
+                .FirstOrDefault());
+
+        public readonly Func<PortalDbContext, string, CancellationToken, Task<PolicyEngineBundle?>> FindBundle = EF.CompileAsyncQuery(
+            (PortalDbContext context, string bundleId, CancellationToken _) => context.ExecutionBundles.AsNoTracking()
+                .Where(b => b.BundleId == bundleId)
+                .Select(b => new PolicyEngineBundle(b.BundleId, b.DisplayId, b.Country, b.ModelVersion, b.ModelSha256, b.DataVersion,
+                    b.DataManifestRevision, b.Dataset, b.DatasetSha256, b.EngineVersion))
                 .FirstOrDefault());
 
         public readonly Func<PortalDbContext, string, CancellationToken, Task<string?>> FindResult = EF.CompileAsyncQuery(
@@ -161,6 +176,6 @@ public sealed class GetSimulationJobHandler(PortalDbContext db, JobResultCache r
 
         public int Attempts { get; init; }
 
-        public ExecutionBundle Bundle { get; init; } = null!;
+        public string BundleId { get; init; } = "";
     }
 }
