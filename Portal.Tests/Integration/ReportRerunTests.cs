@@ -54,28 +54,26 @@ public sealed class ReportRerunTests(ReportsFixture portal) : IClassFixture<Repo
     [Fact]
     public async Task An_economy_rerun_deletes_exactly_the_cache_rows_the_cache_wrote_whatever_their_status()
     {
-        // Non-default everything: a state, the calibration dataset (another bundle), the cliff target.
+        // Non-default region and options (the cliff target): the job writes an ok row with the cache's key.
         var (s1, s2, baseline, reform) = await SimulationsAsync("state/CA", 22_000);
-        var created = await ReportsFixture.ReportAsync(Owner, new { simulation_1_id = s1, simulation_2_id = s2, year = "2024", dataset = "calibration", target = "cliff" });
-        var id = (long)created["id"]!;
+        var id = (long)(await ReportsFixture.ReportAsync(Owner, new { simulation_1_id = s1, simulation_2_id = s2, year = "2024", target = "cliff" }))["id"]!;
         var done = await ReportsFixture.WaitReportAsync(Owner, id);
         Assert.True((string?)done["status"] == ReportStatuses.Complete, done.ToJsonString());
-        var key = ReformImpactKey.Build("us", reform, baseline, "state/CA", "2024", portal.Calibration, EconomyTargets.Cliff);
+        var key = ReformImpactKey.Build("us", reform, baseline, "state/CA", "2024", portal.Latest, EconomyTargets.Cliff);
         var written = await portal.DbAsync(db => key.Match(db.ReformImpacts.AsNoTracking()).SingleAsync());
         Assert.Equal(ReformImpactStatuses.Ok, written.Status);
-        Assert.Equal("calibration", written.Dataset);
         Assert.Contains("target=cliff", written.OptionsHash, StringComparison.Ordinal);
         // The economy endpoint, asked with the same (differently spelled) parameters, reads that row.
-        var economy = JsonNode.Parse(await Owner.GetStringAsync($"/us/economy/{reform}/over/{baseline}?region=state/ca&time_period=2024&dataset=calibration&target=cliff"))!;
+        var economy = JsonNode.Parse(await Owner.GetStringAsync($"/us/economy/{reform}/over/{baseline}?region=state/ca&time_period=2024&target=cliff"))!;
         Assert.Equal("ok", (string?)economy["status"]);
 
         // Rows of other keys: another year, region, dataset and target.
         var others = new[]
         {
-            ReformImpactKey.Build("us", reform, baseline, "state/CA", "2025", portal.Calibration, EconomyTargets.Cliff),
-            ReformImpactKey.Build("us", reform, baseline, "state/NY", "2024", portal.Calibration, EconomyTargets.Cliff),
-            ReformImpactKey.Build("us", reform, baseline, "state/CA", "2024", portal.Latest, EconomyTargets.Cliff),
-            ReformImpactKey.Build("us", reform, baseline, "state/CA", "2024", portal.Calibration, EconomyTargets.General),
+            ReformImpactKey.Build("us", reform, baseline, "state/CA", "2025", portal.Latest, EconomyTargets.Cliff),
+            ReformImpactKey.Build("us", reform, baseline, "state/NY", "2024", portal.Latest, EconomyTargets.Cliff),
+            ReformImpactKey.Build("us", reform, baseline, "state/CA", "2024", portal.Calibration, EconomyTargets.Cliff),
+            ReformImpactKey.Build("us", reform, baseline, "state/CA", "2024", portal.Latest, EconomyTargets.General),
         };
         var otherIds = await portal.DbAsync(async db =>
         {
@@ -105,15 +103,47 @@ public sealed class ReportRerunTests(ReportsFixture portal) : IClassFixture<Repo
             return 0;
         });
 
-        // Recomputed: a new ok row by the new job, which an error row then replaces; a rerun deletes that too.
+        // Recomputed: a new ok row by the new job.
         var again = await ReportsFixture.WaitReportAsync(Owner, id);
         Assert.Equal(ReportStatuses.Complete, (string?)again["status"]);
         var recomputed = await portal.DbAsync(db => key.Match(db.ReformImpacts.AsNoTracking()).SingleAsync());
         Assert.Equal((string?)result["job_id"], recomputed.ExecutionId);
-        await portal.DbAsync(db => key.Match(db.ReformImpacts).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReformImpactStatuses.Error)));
-        Assert.Equal(1, (int)(await RerunOkAsync(Owner, id))["economy_cache_rows_deleted"]!);
         Assert.Equal(otherIds.Count, await portal.DbAsync(db => db.ReformImpacts.CountAsync(r => otherIds.Contains(r.ReformImpactId))));
-        Assert.Equal(ReportStatuses.Complete, (string?)(await ReportsFixture.WaitReportAsync(Owner, id))["status"]);
+    }
+
+    [Fact]
+    public async Task An_error_row_the_cache_wrote_for_a_non_default_dataset_is_deleted_by_the_rerun()
+    {
+        // The calibration artifact is not a population: the job fails and writes an error row with the cache's key.
+        var (s1, s2, baseline, reform) = await SimulationsAsync("state/AZ", 23_000);
+        var id = (long)(await ReportsFixture.ReportAsync(Owner, new { simulation_1_id = s1, simulation_2_id = s2, year = "2024", dataset = "calibration", target = "cliff" }))["id"]!;
+        var done = await ReportsFixture.WaitReportAsync(Owner, id);
+        Assert.Equal(ReportStatuses.Error, (string?)done["status"]);
+        var key = ReformImpactKey.Build("us", reform, baseline, "state/AZ", "2024", portal.Calibration, EconomyTargets.Cliff);
+        var written = await portal.DbAsync(db => key.Match(db.ReformImpacts.AsNoTracking()).SingleAsync());
+        Assert.Equal(ReformImpactStatuses.Error, written.Status);
+        Assert.Equal("calibration", written.Dataset);
+        // Served as an error, not as a cached success.
+        var economy = JsonNode.Parse(await Owner.GetStringAsync($"/us/economy/{reform}/over/{baseline}?region=state/az&time_period=2024&dataset=calibration&target=cliff"))!;
+        Assert.Equal("error", (string?)economy["status"]);
+        var kept = await portal.DbAsync(async db =>
+        {
+            var row = ReformImpactKey.Build("us", reform, baseline, "state/AZ", "2024", portal.Latest, EconomyTargets.Cliff).NewRow("job_kept", DateTime.UtcNow);
+            row.Status = ReformImpactStatuses.Ok;
+            db.ReformImpacts.Add(row);
+            await db.SaveChangesAsync();
+            return row.ReformImpactId;
+        });
+
+        var result = await RerunOkAsync(Owner, id);
+        Assert.Equal(1, (int)result["economy_cache_rows_deleted"]!);
+        await portal.DbAsync(async db =>
+        {
+            Assert.False(await db.ReformImpacts.AnyAsync(r => r.ReformImpactId == written.ReformImpactId));
+            Assert.True(await db.ReformImpacts.AnyAsync(r => r.ReformImpactId == kept));
+            return 0;
+        });
+        await ReportsFixture.WaitReportAsync(Owner, id);
     }
 
     [Fact]
