@@ -14,8 +14,8 @@ public sealed record LegacySimulationBody(string? PopulationId, string? Populati
 
 /// <param name="Year">A year as text (legacy) or a number.</param>
 public sealed record LegacyReportBody(
-    [property: JsonPropertyName("simulation_1_id")] long? Simulation1Id,
-    [property: JsonPropertyName("simulation_2_id")] long? Simulation2Id,
+    [property: JsonPropertyName("simulation_1_id")] long? Simulation1Id = null,
+    [property: JsonPropertyName("simulation_2_id")] long? Simulation2Id = null,
     JsonNode? Year = null,
     string? Bundle = null,
     string? Version = null,
