@@ -87,6 +87,7 @@ public static class PortalPipeline
         app.MapGatewayApi();
         app.MapReportsApi();
         app.MapPublishingApi();
+        app.MapRunsApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
         app.MapSimulationPageEndpoints();
