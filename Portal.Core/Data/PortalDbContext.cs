@@ -10,6 +10,7 @@ using Portal.Core.Features.ModelReleases;
 using Portal.Core.Features.Policies;
 using Portal.Core.Features.Reports;
 using Portal.Core.Features.Publishing;
+using Portal.Core.Features.Runs;
 using Portal.Core.Features.Settings;
 using Portal.Core.Features.Simulations;
 using Portal.Core.Identity;
@@ -65,6 +66,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<PublishArea> PublishAreas => Set<PublishArea>();
 
     public DbSet<PublishScopeFingerprint> PublishScopeFingerprints => Set<PublishScopeFingerprint>();
+    public DbSet<RunRecord> Runs => Set<RunRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -9,7 +9,7 @@ public static class ApiPaths
 {
     public static IReadOnlyList<string> Countries { get; } = ["us", "uk"];
 
-    private static readonly string[] Prefixes = ["/api", "/simulate", "/jobs", "/budget-window-jobs", "/v1", "/openapi", "/versions", "/deployment", .. Countries.Select(c => "/" + c)];
+    private static readonly string[] Prefixes = ["/api", "/simulate", "/jobs", "/budget-window-jobs", "/v1", "/compare.json", "/compare.md", "/openapi", "/versions", "/deployment", .. Countries.Select(c => "/" + c)];
 
     public static bool IsApi(PathString path) =>
         Prefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))

@@ -88,6 +88,7 @@ public static class PortalPipeline
         app.MapReportsApi();
         app.MapPublishingApi();
         app.MapTemplatesApi();
+        app.MapRunsApi();
         app.MapApiFallbacks();
         app.MapUiEndpoints();
         app.MapSimulationPageEndpoints();

@@ -2,6 +2,7 @@ using Portal.Core;
 using Portal.Core.Data;
 using Portal.Core.Features.Reports;
 using Portal.Core.Features.Publishing;
+using Portal.Core.Features.Runs;
 using Portal.Core.Features.Simulations;
 using Portal.Core.Features.V2;
 using Portal.Core.Jobs;
@@ -104,5 +105,6 @@ public static class SchedulerExtensions
         builder.Services.AddV2Simulations();
         builder.Services.AddReports();
         builder.Services.AddPublishing(builder.Configuration);
+        builder.Services.AddRuns();
     }
 }

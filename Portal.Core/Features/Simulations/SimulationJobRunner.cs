@@ -16,6 +16,7 @@ namespace Portal.Core.Features.Simulations;
 public sealed class SimulationJobRunner(
     PortalDbContext db,
     IEnumerable<ISimulationJobExecutor> executors,
+    IEnumerable<ISimulationJobCompletionHook> completionHooks,
     IServiceScopeFactory scopes,
     SimulationOptions options,
     TimeProvider time,
@@ -115,7 +116,31 @@ public sealed class SimulationJobRunner(
                 .SetProperty(j => j.Progress, error is null ? 1.0 : job.Progress)
                 .SetProperty(j => j.Stage, error is null ? "Complete" : "Failed")
                 .SetProperty(j => j.CompletedUtc, completed), CancellationToken.None);
-        return written == 1 ? status : "finished elsewhere";
+        if (written != 1)
+        {
+            return "finished elsewhere";
+        }
+
+        await NotifyAsync(jobId);
+        return status;
+    }
+
+    /// <summary>Tells the completion hooks (the run registry) once, by the run that completed the job.</summary>
+    private async Task NotifyAsync(string jobId)
+    {
+        foreach (var hook in completionHooks)
+        {
+            try
+            {
+                await hook.JobFinishedAsync(jobId, CancellationToken.None);
+            }
+#pragma warning disable CA1031 // A hook's failure (e.g. a full disk for run artifacts) must not undo or fail the finished job.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                logger.LogError(e, "A completion hook failed for simulation job {JobId}", jobId);
+            }
+        }
     }
 
     /// <summary>Portal's own exceptions carry a message written for people; anything else names its type too.</summary>

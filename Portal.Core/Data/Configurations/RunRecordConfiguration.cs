@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Features.Runs;
+
+namespace Portal.Core.Data.Configurations;
+
+internal sealed class RunRecordConfiguration : IEntityTypeConfiguration<RunRecord>
+{
+    public void Configure(EntityTypeBuilder<RunRecord> builder)
+    {
+        builder.ToTable("runs");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.RunId).HasMaxLength(40).IsRequired();
+        builder.Property(r => r.Kind).HasMaxLength(16).IsRequired();
+        builder.Property(r => r.Source).HasMaxLength(64).IsRequired();
+        builder.Property(r => r.TemplateId).HasMaxLength(100);
+        builder.Property(r => r.ModelId).HasMaxLength(100);
+        builder.Property(r => r.Title).HasMaxLength(200);
+        builder.Property(r => r.Country).HasMaxLength(8).IsRequired();
+        builder.Property(r => r.BundleId).HasMaxLength(64).IsRequired();
+        builder.Property(r => r.BundleRequested).HasMaxLength(100);
+        builder.Property(r => r.SpecSha256).HasMaxLength(64).IsRequired();
+        builder.Property(r => r.ResultSha256).HasMaxLength(64);
+        builder.Property(r => r.JobId).HasMaxLength(40);
+        builder.Property(r => r.Status).HasMaxLength(16).IsRequired();
+        builder.Property(r => r.WarningsJson).IsRequired();
+        builder.Property(r => r.SpecText).IsRequired();
+        builder.Property(r => r.ReplayOf).HasMaxLength(40);
+        builder.Property(r => r.ReplayOutcome).HasMaxLength(16);
+        builder.Property(r => r.SearchText).IsRequired();
+        builder.Property(r => r.SubmittedBy).HasMaxLength(256).IsRequired();
+        builder.HasIndex(r => r.RunId).IsUnique();
+        builder.HasIndex(r => r.CreatedAt);
+        builder.HasIndex(r => new { r.Source, r.CreatedAt });
+        builder.HasIndex(r => r.TemplateId);
+        builder.HasIndex(r => r.ModelId);
+        builder.HasIndex(r => r.BundleId);
+        builder.HasIndex(r => r.JobId);
+    }
+}

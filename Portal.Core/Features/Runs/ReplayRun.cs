@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Common;
+using Portal.Core.Data;
+using Portal.Core.Features.Simulations;
+using Portal.Core.Identity;
+
+namespace Portal.Core.Features.Runs;
+
+/// <summary>
+/// <c>POST /v1/artifacts/{run_id}/replay</c> (CanRun): runs a complete run again from its stored spec
+/// (a spec run's <c>spec.yaml</c>, a gateway job's stored inputs) on its <b>recorded</b> bundle id, never
+/// the alias the spec names, as a new run linked by <c>replay_of</c>. The new job has no cache key, so
+/// it really computes. When it completes its <c>replay_outcome</c> is <c>identical</c> (same
+/// <c>result_sha256</c>) or <c>different</c>, with the changed outputs on the run's detail.
+/// </summary>
+public sealed class ReplayRunHandler(PortalDbContext db, RunExecution execution)
+{
+    public async Task<Result<RunRecord>> HandleAsync(string runId, Actor actor, CancellationToken ct = default)
+    {
+        if (!PortalPolicies.Allows(PortalPolicies.CanRun, actor.Roles))
+        {
+            return Problem.Forbidden("Replaying a run needs the Analyst, Maintainer or Admin role.");
+        }
+
+        var original = RunIds.IsValid(runId) ? await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.RunId == runId, ct) : null;
+        if (original is null)
+        {
+            return Problem.NotFound($"Run '{runId}'");
+        }
+
+        if (original.Status != RunStatuses.Complete)
+        {
+            return Problem.Conflict($"Run {runId} is {original.Status}; only a complete run can be replayed.");
+        }
+
+        var replayId = RunIds.New();
+        GatewayRequest request;
+        if (original.Kind == RunKinds.Template)
+        {
+            var spec = RunSpecs.Parse(original.SpecText);
+            if (!spec.Succeeded)
+            {
+                return Problem.Conflict($"The stored spec of {runId} no longer parses: {spec.Problem!.Describe()}");
+            }
+
+            request = RunSpecs.ToGatewayRequest(spec.Value!.Spec, original.BundleId, replayId, original.Title);
+        }
+        else
+        {
+            var job = await db.SimulationJobs.AsNoTracking().FirstOrDefaultAsync(j => j.JobId == original.JobId, ct);
+            if (job is null || job.Kind != SimulationJobKinds.EconomyComparison)
+            {
+                return Problem.Invalid("run_id", $"Run {runId} is a {job?.Kind ?? original.Kind} job; replay covers spec runs and economy comparisons.");
+            }
+
+            var inputs = GatewayInputs.Parse(job.RequestJson);
+            request = new GatewayRequest(inputs.Country, original.BundleId, null, null, null, null, inputs.TimePeriod, inputs.Reform, inputs.Baseline,
+                inputs.Region, inputs.Title, inputs.IncludeCliffs, replayId, null, null);
+        }
+
+        var prepared = await execution.PrepareAsync(request, actor, ct);
+        if (!prepared.Succeeded)
+        {
+            return prepared.Problem!;
+        }
+
+        var replay = new RunRecord
+        {
+            RunId = replayId,
+            Kind = original.Kind,
+            Source = original.Source,
+            TemplateId = original.TemplateId,
+            ModelId = original.ModelId,
+            Title = original.Title,
+            Country = original.Country,
+            BundleId = original.BundleId,
+            BundleRequested = original.BundleId,
+            SpecSha256 = original.SpecSha256,
+            SpecText = original.SpecText,
+            ProvenanceJson = original.ProvenanceJson,
+            ReplayOf = original.RunId,
+            SubmittedBy = actor.Name,
+        };
+        return await execution.StartAsync(replay, request, prepared.Value!, reuseCache: false, ct);
+    }
+}
