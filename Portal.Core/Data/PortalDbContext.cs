@@ -12,6 +12,7 @@ using Portal.Core.Features.Reports;
 using Portal.Core.Features.Publishing;
 using Portal.Core.Features.Settings;
 using Portal.Core.Features.Simulations;
+using Portal.Core.Features.Templates;
 using Portal.Core.Identity;
 
 namespace Portal.Core.Data;
@@ -65,6 +66,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<PublishArea> PublishAreas => Set<PublishArea>();
 
     public DbSet<PublishScopeFingerprint> PublishScopeFingerprints => Set<PublishScopeFingerprint>();
+
+    public DbSet<UploadedTemplate> UploadedTemplates => Set<UploadedTemplate>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
