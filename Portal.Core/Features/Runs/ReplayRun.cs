@@ -13,7 +13,7 @@ namespace Portal.Core.Features.Runs;
 /// it really computes. When it completes its <c>replay_outcome</c> is <c>identical</c> (same
 /// <c>result_sha256</c>) or <c>different</c>, with the changed outputs on the run's detail.
 /// </summary>
-public sealed class ReplayRunHandler(PortalDbContext db, RunExecution execution)
+public sealed class ReplayRunHandler(PortalDbContext db, RunExecution execution, ReportReplay reports)
 {
     public async Task<Result<RunRecord>> HandleAsync(string runId, Actor actor, CancellationToken ct = default)
     {
@@ -31,6 +31,11 @@ public sealed class ReplayRunHandler(PortalDbContext db, RunExecution execution)
         if (original.Status != RunStatuses.Complete)
         {
             return Problem.Conflict($"Run {runId} is {original.Status}; only a complete run can be replayed.");
+        }
+
+        if (original.Kind == RunKinds.Report)
+        {
+            return await reports.StartAsync(original, actor, ct);
         }
 
         var replayId = RunIds.New();
