@@ -20,7 +20,7 @@ public sealed class ReportComputationException(string message) : Exception(messa
 /// (an <c>ok</c> row is reused; otherwise this job claims the key, computes and stores the row);
 /// household reports run the household calculator on the bundle's model.
 /// </summary>
-public sealed class ReportExecutor(PortalDbContext db, BundleRuntime runtime, CalculateHouseholdHandler households, TimeProvider time) : ISimulationJobExecutor
+public sealed class ReportExecutor(PortalDbContext db, ReportComputation computation, TimeProvider time) : ISimulationJobExecutor
 {
     public string Kind => ReportJobs.Kind;
 
@@ -96,12 +96,7 @@ public sealed class ReportExecutor(PortalDbContext db, BundleRuntime runtime, Ca
             ?? throw new ReportComputationException($"Simulation #{simulation.Id} references household #{householdId}, which does not exist.");
         var policy = await db.LegacyPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.Id == simulation.PolicyId, ct)
             ?? throw new ReportComputationException($"Simulation #{simulation.Id} references policy #{simulation.PolicyId}, which does not exist.");
-        var result = households.Handle(new CalculateHouseholdRequest(
-            report.CountryId, (JsonObject)JsonNode.Parse(household.HouseholdJson)!, JsonNode.Parse(policy.PolicyJson), bundle.ModelVersion,
-            int.Parse(report.Year, CultureInfo.InvariantCulture)));
-        return result.Succeeded
-            ? result.Value!.Household
-            : throw new ReportComputationException($"Simulation #{simulation.Id}: {result.Problem!.Describe()}");
+        return computation.Household(report.CountryId, report.Year, (JsonObject)JsonNode.Parse(household.HouseholdJson)!, JsonNode.Parse(policy.PolicyJson), bundle, simulation.Id);
     }
 
     private async Task<JsonNode> EconomyAsync(
@@ -148,15 +143,8 @@ public sealed class ReportExecutor(PortalDbContext db, BundleRuntime runtime, Ca
                 throw new ReportComputationException($"Report #{report.Id} references a policy that does not exist.");
             }
 
-            var inputs = new GatewayInputs(SimulationJobKinds.EconomyComparison, report.CountryId, key.Region, int.Parse(report.Year, CultureInfo.InvariantCulture),
-                JsonNode.Parse(reform.PolicyJson), JsonNode.Parse(baseline.PolicyJson), ReportOptions.Target(report.OptionsJson) == EconomyTargets.Cliff, null);
-            await progress.ReportAsync(0.05, "Loading the bundle's model and dataset");
-            var (_, request) = await EconomyJobs.PrepareAsync(db, runtime, bundle.BundleId, inputs, inputs.TimePeriod, ct);
-            await progress.ReportAsync(0.1, "Simulating");
-            var result = EconomyComparison.Compute(request, (fraction, stage) => progress.Report(0.1 + (0.85 * fraction), stage), ct);
-            result["model_version"] ??= bundle.ModelVersion;
-            result["data_version"] ??= bundle.DataVersion;
-            result["policyengine_bundle"] = PolicyEngineBundle.From(bundle).ToJson();
+            var result = await computation.EconomyAsync(report.CountryId, key.Region, report.Year, JsonNode.Parse(reform.PolicyJson), JsonNode.Parse(baseline.PolicyJson),
+                ReportOptions.Target(report.OptionsJson) == EconomyTargets.Cliff, bundle, progress, ct);
             await StoreAsync(row.ReformImpactId, job.JobId, ReformImpactStatuses.Ok, result.ToJsonString(), "Completed", CancellationToken.None);
             return result;
         }

@@ -12,7 +12,9 @@ public static class ReportServices
     public static IServiceCollection AddReports(this IServiceCollection services)
     {
         services.AddScoped<ReportJobs>();
+        services.AddScoped<ReportComputation>();
         services.AddScoped<ISimulationJobExecutor, ReportExecutor>();
+        services.AddScoped<ISimulationJobExecutor, ReportReplayExecutor>();
         services.AddScoped<CreateLegacyPolicyHandler>();
         services.AddScoped<CreateLegacyHouseholdHandler>();
         services.AddScoped<CreateReportSimulationHandler>();

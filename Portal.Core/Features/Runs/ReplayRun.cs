@@ -8,12 +8,13 @@ namespace Portal.Core.Features.Runs;
 
 /// <summary>
 /// <c>POST /v1/artifacts/{run_id}/replay</c> (CanRun): runs a complete run again from its stored spec
-/// (a spec run's <c>spec.yaml</c>, a gateway job's stored inputs) on its <b>recorded</b> bundle id, never
+/// (a spec run's <c>spec.yaml</c>, a gateway job's stored inputs, a report run's <c>request.json</c>
+/// through <see cref="ReportReplay"/>) on its <b>recorded</b> bundle id, never
 /// the alias the spec names, as a new run linked by <c>replay_of</c>. The new job has no cache key, so
 /// it really computes. When it completes its <c>replay_outcome</c> is <c>identical</c> (same
 /// <c>result_sha256</c>) or <c>different</c>, with the changed outputs on the run's detail.
 /// </summary>
-public sealed class ReplayRunHandler(PortalDbContext db, RunExecution execution)
+public sealed class ReplayRunHandler(PortalDbContext db, RunExecution execution, ReportReplay reports)
 {
     public async Task<Result<RunRecord>> HandleAsync(string runId, Actor actor, CancellationToken ct = default)
     {
@@ -33,6 +34,11 @@ public sealed class ReplayRunHandler(PortalDbContext db, RunExecution execution)
             return Problem.Conflict($"Run {runId} is {original.Status}; only a complete run can be replayed.");
         }
 
+        if (original.Kind == RunKinds.Report)
+        {
+            return await reports.StartAsync(original, actor, ct);
+        }
+
         var replayId = RunIds.New();
         GatewayRequest request;
         if (original.Kind == RunKinds.Template)
@@ -50,7 +56,7 @@ public sealed class ReplayRunHandler(PortalDbContext db, RunExecution execution)
             var job = await db.SimulationJobs.AsNoTracking().FirstOrDefaultAsync(j => j.JobId == original.JobId, ct);
             if (job is null || job.Kind != SimulationJobKinds.EconomyComparison)
             {
-                return Problem.Invalid("run_id", $"Run {runId} is a {job?.Kind ?? original.Kind} job; replay covers spec runs and economy comparisons.");
+                return Problem.Invalid("run_id", $"Run {runId} is a {job?.Kind ?? original.Kind} job; replay covers spec runs, reports and economy comparisons.");
             }
 
             var inputs = GatewayInputs.Parse(job.RequestJson);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.Core.Data;
+using Portal.Core.Features.Reports;
 using Portal.Core.Features.Simulations;
 
 namespace Portal.Core.Features.Runs;
@@ -13,13 +14,23 @@ namespace Portal.Core.Features.Runs;
 /// every execution in Portal has provenance. Each run is claimed by one conditional update
 /// (<c>submitted → writing</c>), so two callers never both write it.
 /// </summary>
-public sealed class RunRecorder(PortalDbContext db, RunArtifactWriter writer, TimeProvider time, ILogger<RunRecorder> logger) : ISimulationJobCompletionHook
+public sealed class RunRecorder(PortalDbContext db, RunArtifactWriter writer, ReportRunRecorder reports, TimeProvider time, ILogger<RunRecorder> logger) : ISimulationJobCompletionHook
 {
     public async Task JobFinishedAsync(string jobId, CancellationToken ct = default)
     {
         var job = await db.SimulationJobs.AsNoTracking().FirstOrDefaultAsync(j => j.JobId == jobId, ct);
         if (job is null || job.ParentJobId is not null || !SimulationJobStatuses.IsTerminal(job.Status))
         {
+            return;
+        }
+
+        if (job.Kind == ReportJobs.Kind)
+        {
+            if (await reports.AddAsync(job, ct) is { } added)
+            {
+                await CompleteAsync(added.Run.RunId, added.Outcome, ct);
+            }
+
             return;
         }
 

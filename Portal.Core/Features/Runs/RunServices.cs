@@ -14,10 +14,12 @@ public static class RunServices
     {
         services.AddSingleton<RunArtifactStore>();
         services.AddScoped<RunArtifactWriter>();
+        services.AddScoped<ReportRunRecorder>();
         services.AddScoped<RunRecorder>();
         services.AddScoped<ISimulationJobCompletionHook>(sp => sp.GetRequiredService<RunRecorder>());
         services.AddScoped<RunExecution>();
         services.AddScoped<StartRunHandler>();
+        services.AddScoped<ReportReplay>();
         services.AddScoped<ReplayRunHandler>();
         services.AddScoped<ListRunsHandler>();
         services.AddScoped<GetRunHandler>();
