@@ -171,6 +171,15 @@ public sealed class RunRegistryTests(RunsFixture portal) : IClassFixture<RunsFix
         Assert.Contains("| parameters.amount ≠ | 15000 | 25000 (Δ +10,000, +66.67%) |", md, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await portal.Reviewer.GetAsync($"/compare.json?runs={a}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await portal.Reviewer.GetAsync($"/compare.json?runs={a},run_00000000000000000000000000")).StatusCode);
+
+        // The pages use the same handler: differences only by default, ?all=1 shows the unchanged rows too.
+        var page = await portal.Reviewer.GetStringAsync($"/compare?runs={a}&runs={b}");
+        Assert.Contains("data-key=\"parameters.amount\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-key=\"country\"", page, StringComparison.Ordinal);
+        Assert.Contains("data-key=\"country\"", await portal.Reviewer.GetStringAsync($"/compare?runs={a},{b}&all=1"), StringComparison.Ordinal);
+        var registry = await portal.Reviewer.GetStringAsync($"/provenance?search={a}");
+        Assert.Contains($"value=\"{a}\"", registry, StringComparison.Ordinal);
+        Assert.DoesNotContain($"value=\"{b}\"", registry, StringComparison.Ordinal);
     }
 
     private static Task<JsonObject> Poll(Func<Task<JsonObject?>> probe) =>
