@@ -13,6 +13,7 @@ using Portal.Core.Features.Publishing;
 using Portal.Core.Features.Runs;
 using Portal.Core.Features.Settings;
 using Portal.Core.Features.Simulations;
+using Portal.Core.Features.Templates;
 using Portal.Core.Identity;
 
 namespace Portal.Core.Data;
@@ -67,6 +68,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<PublishScopeFingerprint> PublishScopeFingerprints => Set<PublishScopeFingerprint>();
     public DbSet<RunRecord> Runs => Set<RunRecord>();
+
+    public DbSet<UploadedTemplate> UploadedTemplates => Set<UploadedTemplate>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

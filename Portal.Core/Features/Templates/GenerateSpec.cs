@@ -27,12 +27,12 @@ public sealed record GeneratedSpec(string Model, ModelProvenance Provenance, str
 /// provenance with <c>model_id = "model_" + yyyyMMddTHHmmssZ + "_" + sha256(template_id + ":" + canonical
 /// JSON of the effective parameters)[..8]</c>.
 /// </summary>
-public sealed class GenerateSpecHandler(TemplateCatalog templates, ModelCatalog models, TimeProvider clock)
+public sealed class GenerateSpecHandler(TemplateStore templates, ModelCatalog models, TimeProvider clock)
 {
-    public Result<GeneratedSpec> Handle(GenerateSpecRequest request)
+    public async Task<Result<GeneratedSpec>> HandleAsync(GenerateSpecRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var found = templates.Get(request.TemplateId);
+        var found = await templates.GetAsync(request.TemplateId, ct);
         return found.Succeeded ? Generate(found.Value!, request.Overrides, request.EmbedProvenance, request.GeneratedAt ?? clock.GetUtcNow(), models) : found.Problem!;
     }
 
@@ -97,7 +97,11 @@ public static class TemplateServices
     public static IServiceCollection AddTemplates(this IServiceCollection services)
     {
         services.AddSingleton(_ => TemplateCatalog.LoadShipped());
-        services.AddSingleton<GenerateSpecHandler>();
+        // Scoped: uploaded templates live in the database.
+        services.AddScoped<TemplateStore>();
+        services.AddScoped<GenerateSpecHandler>();
+        services.AddScoped<UploadTemplateHandler>();
+        services.AddScoped<DeleteTemplateHandler>();
         return services;
     }
 }

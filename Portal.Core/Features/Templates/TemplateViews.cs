@@ -21,17 +21,17 @@ public sealed record TemplateDetail(
 public static class TemplateViews
 {
     /// <summary>All templates, optionally only those carrying <paramref name="tag"/> (case-insensitive), ordered by id.</summary>
-    public static IReadOnlyList<TemplateSummary> List(TemplateCatalog catalog, string? tag)
+    public static IReadOnlyList<TemplateSummary> List(IEnumerable<SpecTemplate> all, string? tag)
     {
-        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(all);
         var wanted = tag?.Trim().ToLowerInvariant();
-        return [.. catalog.Shipped
+        return [.. all
             .Where(t => string.IsNullOrEmpty(wanted) || t.Tags.Contains(wanted, StringComparer.Ordinal))
             .Select(t => new TemplateSummary(t.Id, t.Version, t.Title, t.Description, t.Tags, t.Shipped, t.Parameters.Count))];
     }
 
-    public static IReadOnlyList<string> Tags(TemplateCatalog catalog) =>
-        [.. (catalog ?? throw new ArgumentNullException(nameof(catalog))).Shipped.SelectMany(t => t.Tags).Distinct().Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> Tags(IEnumerable<SpecTemplate> all) =>
+        [.. (all ?? throw new ArgumentNullException(nameof(all))).SelectMany(t => t.Tags).Distinct().Order(StringComparer.Ordinal)];
 
     public static TemplateDetail Detail(SpecTemplate t)
     {
