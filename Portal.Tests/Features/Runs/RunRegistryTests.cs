@@ -180,6 +180,9 @@ public sealed class RunRegistryTests(RunsFixture portal) : IClassFixture<RunsFix
         var registry = await portal.Reviewer.GetStringAsync($"/provenance?search={a}");
         Assert.Contains($"value=\"{a}\"", registry, StringComparison.Ordinal);
         Assert.DoesNotContain($"value=\"{b}\"", registry, StringComparison.Ordinal);
+        var runPage = await portal.Reviewer.GetStringAsync($"/runs/{b}");
+        Assert.Contains("model_20261202T035132Z_22222222", runPage, StringComparison.Ordinal);
+        Assert.Contains($"/v1/artifacts/{b}/files/spec.yaml", runPage, StringComparison.Ordinal);
     }
 
     private static Task<JsonObject> Poll(Func<Task<JsonObject?>> probe) =>
