@@ -113,8 +113,20 @@ public sealed record RunComparison(IReadOnlyList<CompareColumn> Columns, IReadOn
 
     private static string Escape(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 
-    private static double? AsNumber(JsonNode? v) =>
-        v is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.Number && double.IsFinite(value.GetValue<double>()) ? value.GetValue<double>() : null;
+    /// <summary>
+    /// Why not <c>GetValue&lt;double&gt;()</c>: a JsonValue built from a C# int or long (bundle fields,
+    /// provenance parameters) refuses that conversion and threw — the 500 of /compare.json on real runs.
+    /// </summary>
+    private static double? AsNumber(JsonNode? v)
+    {
+        if (v is not JsonValue value || value.GetValueKind() != System.Text.Json.JsonValueKind.Number)
+        {
+            return null;
+        }
+
+        var d = value.TryGetValue<double>(out var x) ? x : double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+        return double.IsFinite(d) ? d : null;
+    }
 
     private static string? Display(JsonNode? v) => v switch
     {
