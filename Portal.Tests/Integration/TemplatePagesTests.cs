@@ -48,6 +48,7 @@ public sealed class TemplatePagesTests(PortalFactory factory) : IClassFixture<Po
         Assert.Contains("\"additional_weekly\": 30", ok.QuerySelector("#provenance-json")!.TextContent, StringComparison.Ordinal);
         var run = ok.QuerySelector("form#run-spec")!;
         Assert.Equal("/runs/new", run.GetAttribute("action"));
-        Assert.Equal(yaml, run.QuerySelector("input[name=spec]")!.GetAttribute("value"));
+        Assert.Equal(yaml, run.QuerySelector("input[name='Input.Spec']")!.GetAttribute("value"));
+        Assert.Equal("start-run", run.QuerySelector("input[name=_handler]")!.GetAttribute("value"));
     }
 }

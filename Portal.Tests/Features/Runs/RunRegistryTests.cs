@@ -185,6 +185,24 @@ public sealed class RunRegistryTests(RunsFixture portal) : IClassFixture<RunsFix
         Assert.Contains($"/v1/artifacts/{b}/files/spec.yaml", runPage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_run_form_starts_a_run_and_shows_a_bad_spec_with_its_line()
+    {
+        var email = $"run-form-{Guid.NewGuid():N}@example.org";
+        await portal.CreateUserAsync(email, Infrastructure.TestPasswords.Strong, "Analyst");
+        var browser = await portal.SignedInClientAsync(email);
+
+        var bad = await Infrastructure.HtmlForms.SubmitAsync(browser, "/runs/new", "start-run", new() { ["Input.Spec"] = "schemaVersion: 1\nspec: [\n" });
+        Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+        Assert.Contains("line ", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var ok = await Infrastructure.HtmlForms.SubmitAsync(browser, "/runs/new", "start-run", new() { ["Input.Spec"] = RunsFixture.Spec(19_111) });
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        var runId = ok.Headers.Location!.OriginalString.Split('/').Last();
+        var run = await RunsFixture.WaitRunAsync(portal.Analyst, runId);
+        Assert.Equal("complete", (string?)run["status"]);
+    }
+
     private static Task<JsonObject> Poll(Func<Task<JsonObject?>> probe) =>
         Infrastructure.Poll.UntilAsync(probe, TimeSpan.FromSeconds(60), "the registry row");
 }
