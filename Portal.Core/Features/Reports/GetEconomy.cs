@@ -51,20 +51,20 @@ public sealed class GetEconomyHandler(PortalDbContext db, ModelCatalog catalog, 
             return region.Problem!;
         }
 
-        var year = model.DefaultPeriod;
-        if (request.TimePeriod is not null && (!int.TryParse(request.TimePeriod.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out year) || year is < 1900 or > 2099))
+        var parsedYear = ReportInputs.Year(request.TimePeriod, model.DefaultPeriod, "time_period", "2026");
+        if (!parsedYear.Succeeded)
         {
-            return Problem.Invalid("time_period", "Expected a year between 1900 and 2099, e.g. 2026.");
+            return parsedYear.Problem!;
         }
 
-        var target = request.Target ?? EconomyTargets.General;
-        if (!EconomyTargets.IsKnown(target))
+        var checkedTarget = ReportInputs.Target(request.Target);
+        if (!checkedTarget.Succeeded)
         {
-            return Problem.Invalid("target", "Must be 'general' or 'cliff'.");
+            return checkedTarget.Problem!;
         }
 
-        var resolved = await resolver.ResolveAsync(
-            new GatewayRequest(country, request.Bundle, request.Version, null, null, request.Dataset, year, null, null, null, null, false, null, null, null), ct);
+        var (year, target) = (parsedYear.Value, checkedTarget.Value!);
+        var resolved = await ReportInputs.ResolveBundleAsync(resolver, country, request.Bundle, request.Version, request.Dataset, year, ct);
         if (!resolved.Succeeded)
         {
             return resolved.Problem!;
