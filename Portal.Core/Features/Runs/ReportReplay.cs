@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.Features.Reports;
@@ -13,7 +12,7 @@ namespace Portal.Core.Features.Runs;
 /// bundle is the recorded full bundle id. No cache key, no report row: it computes again, and the
 /// <see cref="RunRecorder"/> completes the run (and sets <c>replay_outcome</c>) when the job finishes.
 /// </summary>
-public sealed class ReportReplay(PortalDbContext db, SimulationJobQueue queue, RunRecorder recorder, TimeProvider time, ILogger<ReportReplay> logger)
+public sealed class ReportReplay(PortalDbContext db, RunExecution execution)
 {
     public async Task<Result<RunRecord>> StartAsync(RunRecord original, Actor actor, CancellationToken ct)
     {
@@ -36,44 +35,16 @@ public sealed class ReportReplay(PortalDbContext db, SimulationJobQueue queue, R
             ProvenanceJson = original.ProvenanceJson,
             ReplayOf = original.RunId,
             SubmittedBy = actor.Name,
-            CreatedAt = time.GetUtcNow().UtcDateTime,
-            Status = RunStatuses.Submitted,
         };
-        replay.SearchText = RunSearch.Text(replay);
-        db.Runs.Add(replay);
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
-        try
+        return await execution.QueueOwnedJobAsync(replay, "replay", () => new SimulationJob
         {
-            var job = new SimulationJob
-            {
-                Kind = ReportReplayExecutor.JobKind,
-                Country = original.Country,
-                BundleId = original.BundleId,
-                CacheKey = null,
-                RequestJson = original.SpecText,
-                RunId = replay.RunId,
-                SubmittedBy = actor.Name,
-            };
-            var (stored, _) = await queue.SubmitAsync(job, ct);
-            await db.Runs.Where(r => r.RunId == replay.RunId && r.JobId == null).ExecuteUpdateAsync(s => s.SetProperty(r => r.JobId, stored.JobId), ct);
-            var state = await db.SimulationJobs.AsNoTracking().FirstAsync(j => j.JobId == stored.JobId, ct);
-            if (SimulationJobStatuses.IsTerminal(state.Status))
-            {
-                await recorder.CompleteAsync(replay.RunId, state, ct);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError(e, "Queuing the replay {RunId} failed", replay.RunId);
-            await db.Runs.Where(r => r.RunId == replay.RunId && r.Status == RunStatuses.Submitted)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(r => r.Status, RunStatuses.Failed)
-                    .SetProperty(r => r.Error, "The replay could not be queued: " + e.Message)
-                    .SetProperty(r => r.CompletedAt, time.GetUtcNow().UtcDateTime), CancellationToken.None);
-            throw;
-        }
-
-        return await db.Runs.AsNoTracking().FirstAsync(r => r.RunId == replay.RunId, ct);
+            Kind = ReportReplayExecutor.JobKind,
+            Country = original.Country,
+            BundleId = original.BundleId,
+            CacheKey = null,
+            RequestJson = original.SpecText,
+            RunId = replay.RunId,
+            SubmittedBy = actor.Name,
+        }, ct);
     }
 }

@@ -25,7 +25,31 @@ public sealed class RunExecution(GatewayPreparation preparation, SimulationJobQu
     /// True for a new run (an identical earlier computation on the same bundle is reused, as the gateway
     /// does); false for a replay, which must compute again (its job has no cache key).
     /// </param>
-    public async Task<RunRecord> StartAsync(RunRecord run, GatewayRequest request, PreparedGatewayRequest prepared, bool reuseCache, CancellationToken ct)
+    public Task<RunRecord> StartAsync(RunRecord run, GatewayRequest request, PreparedGatewayRequest prepared, bool reuseCache, CancellationToken ct) =>
+        QueueOwnedJobAsync(run, "run", () =>
+        {
+            var bundle = prepared.Resolved.Bundle;
+            var region = prepared.Region.ToString();
+            var options = new JsonObject { ["include_cliffs"] = request.IncludeCliffs };
+            var inputs = new GatewayInputs(SimulationJobKinds.EconomyComparison, request.Country, region, prepared.TimePeriod, request.Reform, request.Baseline, request.IncludeCliffs, request.Title);
+            return new SimulationJob
+            {
+                Kind = SimulationJobKinds.EconomyComparison,
+                Country = request.Country,
+                BundleId = bundle.BundleId,
+                CacheKey = reuseCache ? GatewayCacheKey.Compute(bundle.BundleId, prepared.Reform, prepared.Baseline, region, prepared.TimePeriod, options, prepared.Model) : null,
+                RequestJson = inputs.ToJson(request, prepared.Resolved).ToJsonString(),
+                RunId = run.RunId,
+                SubmittedBy = run.SubmittedBy,
+            };
+        }, ct);
+
+    /// <summary>
+    /// Inserts <paramref name="run"/>, queues the job it owns (built by <paramref name="job"/>) and links
+    /// the two; shared by spec runs and report replays. <paramref name="noun"/> names the run in its
+    /// error ("The replay could not be queued: …").
+    /// </summary>
+    public async Task<RunRecord> QueueOwnedJobAsync(RunRecord run, string noun, Func<SimulationJob> job, CancellationToken ct)
     {
         run.CreatedAt = time.GetUtcNow().UtcDateTime;
         run.Status = RunStatuses.Submitted;
@@ -36,21 +60,7 @@ public sealed class RunExecution(GatewayPreparation preparation, SimulationJobQu
 
         try
         {
-            var bundle = prepared.Resolved.Bundle;
-            var region = prepared.Region.ToString();
-            var options = new JsonObject { ["include_cliffs"] = request.IncludeCliffs };
-            var inputs = new GatewayInputs(SimulationJobKinds.EconomyComparison, request.Country, region, prepared.TimePeriod, request.Reform, request.Baseline, request.IncludeCliffs, request.Title);
-            var job = new SimulationJob
-            {
-                Kind = SimulationJobKinds.EconomyComparison,
-                Country = request.Country,
-                BundleId = bundle.BundleId,
-                CacheKey = reuseCache ? GatewayCacheKey.Compute(bundle.BundleId, prepared.Reform, prepared.Baseline, region, prepared.TimePeriod, options, prepared.Model) : null,
-                RequestJson = inputs.ToJson(request, prepared.Resolved).ToJsonString(),
-                RunId = run.RunId,
-                SubmittedBy = run.SubmittedBy,
-            };
-            var (stored, _) = await queue.SubmitAsync(job, ct);
+            var (stored, _) = await queue.SubmitAsync(job(), ct);
             await db.Runs.Where(r => r.RunId == run.RunId && r.JobId == null).ExecuteUpdateAsync(s => s.SetProperty(r => r.JobId, stored.JobId), ct);
             run.JobId = stored.JobId;
             var state = await db.SimulationJobs.AsNoTracking().FirstAsync(j => j.JobId == stored.JobId, ct);
@@ -62,11 +72,11 @@ public sealed class RunExecution(GatewayPreparation preparation, SimulationJobQu
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The row exists (the registry promise); it must not stay "submitted" forever.
-            logger.LogError(e, "Queuing run {RunId} failed", run.RunId);
+            logger.LogError(e, "Queuing {Noun} {RunId} failed", noun, run.RunId);
             await db.Runs.Where(r => r.RunId == run.RunId && r.Status == RunStatuses.Submitted)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(r => r.Status, RunStatuses.Failed)
-                    .SetProperty(r => r.Error, "The run could not be queued: " + e.Message)
+                    .SetProperty(r => r.Error, $"The {noun} could not be queued: " + e.Message)
                     .SetProperty(r => r.CompletedAt, time.GetUtcNow().UtcDateTime), CancellationToken.None);
             throw;
         }
