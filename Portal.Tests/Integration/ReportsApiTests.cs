@@ -152,7 +152,9 @@ public sealed class ReportsApiTests(ReportsFixture portal) : IClassFixture<Repor
         var baseline = await ReportsFixture.PolicyAsync(Analyst, new { });
         var reform = await ReportsFixture.PolicyAsync(Analyst, Reform(18_500));
         var first = JsonNode.Parse(await Analyst.GetStringAsync($"/us/economy/{reform}/over/{baseline}?region=state/TX&time_period=2024"))!;
-        Assert.Equal("computing", (string?)first["status"]);
+        // The first answer starts the computation; on this tiny population the job can already have
+        // finished by the time the answer is written, so "ok" is as right as "computing".
+        Assert.Contains((string?)first["status"], new[] { "computing", "ok" });
         var ok = await Poll.UntilAsync(async () =>
         {
             var body = JsonNode.Parse(await Analyst.GetStringAsync($"/us/economy/{reform}/over/{baseline}?region=state/tx&time_period=2024"))!;
