@@ -18,6 +18,8 @@ public static class RunServices
         services.AddScoped<ReportRunRecorder>();
         services.AddScoped<RunRecorder>();
         services.AddScoped<ISimulationJobCompletionHook>(sp => sp.GetRequiredService<RunRecorder>());
+        services.AddScoped<RunRecovery>();
+        services.AddHostedService<RunRecoveryService>();
         services.AddScoped<RunExecution>();
         services.AddScoped<StartRunHandler>();
         services.AddScoped<ReportReplay>();
