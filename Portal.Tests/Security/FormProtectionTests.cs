@@ -159,6 +159,7 @@ public sealed partial class FormProtectionTests(AccessFixture fixture, ITestOutp
         {
             ["{template}"] = templates.EnumerateArray().First().GetProperty("id").GetString()!,
             ["{report}"] = "999999",
+            ["{run}"] = "run_00000000000000000000000000",
             ["{user}"] = user.Id,
         };
     }

@@ -13,12 +13,25 @@ namespace Portal.Core.Features.Runs;
 /// update and the hook), so every run has provenance. Each such job goes through the same
 /// <see cref="RunRecorder.JobFinishedAsync"/> as a live completion, a batch at a time in one transaction
 /// per batch. Idempotent: a job that has a row is skipped, and a pending run of a finished job is completed.
-/// Only jobs that finished before <paramref name="finishedBefore"/> are touched, so the backfill never races
-/// the live hook of a job finishing now.
+/// Only jobs that finished before the cut-off are touched, so the backfill never races the live hook of a
+/// job finishing now. On PostgreSQL (several nodes) each batch holds a transaction-scoped advisory lock,
+/// so two nodes starting together take turns and the second finds the rows the first wrote.
 /// </summary>
-public sealed class RunBackfill(IServiceScopeFactory scopes, ILogger<RunBackfill> logger)
+public sealed class RunBackfill(IServiceScopeFactory scopes, DatabaseSettings database, ILogger<RunBackfill> logger)
 {
     public const int BatchSize = 50;
+
+    /// <summary>An arbitrary, fixed advisory lock key that serialises backfill batches across nodes.</summary>
+    private const string AdvisoryLock = "SELECT pg_advisory_xact_lock(7215840100001)";
+
+    /// <summary>
+    /// On a cluster another node's hook may still be recording a job that finished just before this node
+    /// started; jobs that finished this long before are certainly past their hook.
+    /// </summary>
+    public static readonly TimeSpan ClusterMargin = TimeSpan.FromMinutes(5);
+
+    /// <summary>The cut-off for a process started at <paramref name="processStartUtc"/>.</summary>
+    public DateTime CutOff(DateTime processStartUtc) => database.IsSqlite ? processStartUtc : processStartUtc - ClusterMargin;
 
     public async Task<int> RunAsync(DateTime finishedBefore, CancellationToken ct = default)
     {
@@ -28,22 +41,26 @@ public sealed class RunBackfill(IServiceScopeFactory scopes, ILogger<RunBackfill
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            var recorder = scope.ServiceProvider.GetRequiredService<RunRecorder>();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (!database.IsSqlite)
+            {
+                await db.Database.ExecuteSqlRawAsync(AdvisoryLock, ct);
+            }
+
+            // Read inside the lock, so a batch another node just recorded is not recorded again.
             var batch = await Pending(db, after, finishedBefore).OrderBy(j => j.Id).Select(j => new { j.Id, j.JobId }).Take(BatchSize).ToListAsync(ct);
             if (batch.Count == 0)
             {
                 break;
             }
 
-            var recorder = scope.ServiceProvider.GetRequiredService<RunRecorder>();
-            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            foreach (var job in batch)
             {
-                foreach (var job in batch)
-                {
-                    await recorder.JobFinishedAsync(job.JobId, ct);
-                }
-
-                await transaction.CommitAsync(ct);
+                await recorder.JobFinishedAsync(job.JobId, ct);
             }
+
+            await transaction.CommitAsync(ct);
 
             recorded += batch.Count;
             after = batch[^1].Id;
@@ -75,7 +92,7 @@ internal sealed class RunBackfillService(RunBackfill backfill, TimeProvider time
         var started = time.GetUtcNow().UtcDateTime;
         try
         {
-            await backfill.RunAsync(started, stoppingToken);
+            await backfill.RunAsync(backfill.CutOff(started), stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
