@@ -69,6 +69,10 @@ public sealed partial class ClusterTests(PortalCluster cluster, ITestOutputHelpe
         await ApiAssert.JsonAsync(await onA.DeleteAsync($"/api/tokens/{id}"));
         using var afterRevoke = await onB.GetAsync("/api/me");
         Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
+
+        // The key ring that signed all this is in the database, not in either node's key directory.
+        Assert.True(await ScalarAsync("SELECT count(*) FROM \"DataProtectionKeys\"") >= 1);
+        Assert.All(new[] { cluster.A, cluster.B }, node => Assert.Empty(Directory.EnumerateFiles(Path.Combine(node.DataDir, "keys"))));
     }
 
     [PostgresFact]
