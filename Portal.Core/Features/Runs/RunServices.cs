@@ -25,6 +25,7 @@ public static class RunServices
         services.AddScoped<ReplayRunHandler>();
         services.AddScoped<ListRunsHandler>();
         services.AddScoped<GetRunHandler>();
+        services.AddScoped<GetRunViewHandler>();
         services.AddScoped<GetRunFileHandler>();
         services.AddScoped<CompareRunsHandler>();
         return services;
