@@ -98,6 +98,7 @@ public static class PortalPipeline
         app.MapSimulationPageEndpoints();
         app.MapPublishingPageEndpoints();
         app.MapReportPageEndpoints();
+        app.MapRunPageEndpoints();
 
         app.MapRazorComponents<App>();
     }

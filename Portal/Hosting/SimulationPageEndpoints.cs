@@ -19,13 +19,15 @@ public static class SimulationPageEndpoints
     {
         var pages = app.MapGroup("/simulations").ExcludeFromDescription();
 
-        pages.MapGet("/live", (string? country, string? status, string? bundle, int? page) =>
+        pages.MapGet("/live", (string? country, string? status, string? bundle, int? page, string? sort, string? dir) =>
             new RazorComponentResult<SimulationJobsLive>(new Dictionary<string, object?>
             {
                 [nameof(SimulationJobsLive.Country)] = Blank(country),
                 [nameof(SimulationJobsLive.Status)] = Blank(status),
                 [nameof(SimulationJobsLive.Bundle)] = Blank(bundle),
                 [nameof(SimulationJobsLive.PageNumber)] = page,
+                [nameof(SimulationJobsLive.Sort)] = sort,
+                [nameof(SimulationJobsLive.Dir)] = dir,
             }));
 
         pages.MapGet("/parameters", async (SearchReformParametersHandler handler, HttpContext http,

@@ -5,11 +5,15 @@ using Portal.Core.Data;
 namespace Portal.Core.Features.Bundles;
 
 /// <param name="Alias">Only bundles an alias of this name points at now (of <paramref name="Country"/> when given).</param>
-public sealed record ListBundlesRequest(string? Country = null, bool? Certified = null, string? Alias = null, int? Page = null, int? PageSize = null);
+/// <param name="Sort">One of <see cref="ListBundlesHandler.SortKeys"/> (default <c>created</c>); <paramref name="Dir"/> <c>desc</c> (default) or <c>asc</c>.</param>
+public sealed record ListBundlesRequest(
+    string? Country = null, bool? Certified = null, string? Alias = null, int? Page = null, int? PageSize = null, string? Sort = null, string? Dir = null);
 
 /// <summary>Bundles, newest first, with filters and paging.</summary>
 public sealed class ListBundlesHandler(PortalDbContext db)
 {
+    public static readonly string[] SortKeys = ["created", "country", "data"];
+
     public async Task<Page<BundleView>> HandleAsync(ListBundlesRequest request, CancellationToken ct = default)
     {
         var (number, size) = Paging.Normalize(request.Page, request.PageSize);
@@ -32,7 +36,14 @@ public sealed class ListBundlesHandler(PortalDbContext db)
         }
 
         var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(b => b.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        var sorting = Sorting.Normalize(request.Sort, request.Dir, SortKeys);
+        var sorted = sorting.Key switch
+        {
+            "country" => sorting.Apply(query, b => b.Country, b => b.Id),
+            "data" => sorting.Apply(query, b => b.DataVersion, b => b.Id),
+            _ => sorting.Apply(query, b => b.Id, b => b.Id),
+        };
+        var rows = await sorted.Skip((number - 1) * size).Take(size).ToListAsync(ct);
         var aliases = await BundleMapping.AliasesOfAsync(db, [.. rows.Select(b => b.BundleId)], ct);
         return new Page<BundleView>([.. rows.Select(b => BundleMapping.View(b, [.. aliases[b.BundleId]]))], number, size, total);
     }

@@ -20,6 +20,17 @@ public sealed class ListDataReleasesHandler(PortalDbContext db)
             .ToListAsync(ct);
         return rows;
     }
+
+    /// <summary>One page of releases, newest first (the list page).</summary>
+    public async Task<Page<DataReleaseSummary>> PageAsync(int? page, int? pageSize, CancellationToken ct = default)
+    {
+        var (number, size) = Paging.Normalize(page, pageSize);
+        var total = await db.DataReleases.CountAsync(ct);
+        var rows = await db.DataReleases.AsNoTracking().OrderByDescending(r => r.Id).Skip((number - 1) * size).Take(size)
+            .Select(r => new DataReleaseSummary(r.Id, r.Country, r.Version, r.ManifestRevision, r.Period, r.CreatedUtc, r.CreatedBy, r.Artifacts.Count))
+            .ToListAsync(ct);
+        return new Page<DataReleaseSummary>(rows, number, size, total);
+    }
 }
 
 /// <summary>One release with its artifacts and canonical manifest.</summary>

@@ -20,6 +20,15 @@ public sealed class ListPublishRunsHandler(PortalDbContext db)
         var rows = await query.OrderByDescending(r => r.Id).Take(Limit).ToListAsync(ct);
         return rows.Select(PublishQueries.Summary).ToList();
     }
+
+    /// <summary>One page of runs, newest first (the list page: two queries whatever the table's size).</summary>
+    public async Task<Page<PublishRunSummary>> PageAsync(int? page, int? pageSize, CancellationToken ct = default)
+    {
+        var (number, size) = Paging.Normalize(page, pageSize);
+        var total = await db.PublishRuns.CountAsync(ct);
+        var rows = await db.PublishRuns.AsNoTracking().OrderByDescending(r => r.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        return new Page<PublishRunSummary>([.. rows.Select(PublishQueries.Summary)], number, size, total);
+    }
 }
 
 /// <summary>One run with every area's progress and result, as persisted so far (live while it runs).</summary>

@@ -5,12 +5,16 @@ using Portal.Core.Data;
 namespace Portal.Core.Features.Reports;
 
 /// <param name="Owner">A user id, or <c>me</c> for the caller.</param>
+/// <param name="Sort">One of <see cref="ListReportsHandler.SortKeys"/> (default <c>created</c>); <paramref name="Dir"/> <c>desc</c> (default) or <c>asc</c>.</param>
 public sealed record ListReportsRequest(
-    string? Country = null, string? Type = null, string? Status = null, string? Owner = null, string? Year = null, int? Page = null, int? PageSize = null);
+    string? Country = null, string? Type = null, string? Status = null, string? Owner = null, string? Year = null, int? Page = null, int? PageSize = null,
+    string? Sort = null, string? Dir = null);
 
 /// <summary>The reports list: newest first, filtered by country, type, status, owner and year, paged.</summary>
 public sealed class ListReportsHandler(PortalDbContext db)
 {
+    public static readonly string[] SortKeys = ["created", "status", "year", "country"];
+
     public async Task<Page<ReportSummary>> HandleAsync(ListReportsRequest request, Actor actor, CancellationToken ct = default)
     {
         var (page, size) = Paging.Normalize(request.Page, request.PageSize);
@@ -42,7 +46,15 @@ public sealed class ListReportsHandler(PortalDbContext db)
         }
 
         var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+        var sorting = Sorting.Normalize(request.Sort, request.Dir, SortKeys);
+        var sorted = sorting.Key switch
+        {
+            "status" => sorting.Apply(query, r => r.Status, r => r.Id),
+            "year" => sorting.Apply(query, r => r.Year, r => r.Id),
+            "country" => sorting.Apply(query, r => r.CountryId, r => r.Id),
+            _ => sorting.Apply(query, r => r.CreatedAt, r => r.Id),
+        };
+        var rows = await sorted
             .Skip((page - 1) * size).Take(size)
             .Select(r => new
             {

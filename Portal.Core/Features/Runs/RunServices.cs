@@ -17,12 +17,15 @@ public static class RunServices
         services.AddScoped<ReportRunRecorder>();
         services.AddScoped<RunRecorder>();
         services.AddScoped<ISimulationJobCompletionHook>(sp => sp.GetRequiredService<RunRecorder>());
+        services.AddScoped<RunRecovery>();
+        services.AddHostedService<RunRecoveryService>();
         services.AddScoped<RunExecution>();
         services.AddScoped<StartRunHandler>();
         services.AddScoped<ReportReplay>();
         services.AddScoped<ReplayRunHandler>();
         services.AddScoped<ListRunsHandler>();
         services.AddScoped<GetRunHandler>();
+        services.AddScoped<GetRunViewHandler>();
         services.AddScoped<GetRunFileHandler>();
         services.AddScoped<CompareRunsHandler>();
         return services;

@@ -6,7 +6,9 @@ using Portal.Core.Features.Bundles;
 namespace Portal.Core.Features.Simulations;
 
 /// <param name="Bundle">Full or display bundle id.</param>
-public sealed record ListSimulationJobsRequest(string? Country = null, string? Status = null, string? Bundle = null, string? Kind = null, int? Page = null, int? PageSize = null);
+/// <param name="Sort">One of <see cref="ListSimulationJobsHandler.SortKeys"/> (default <c>submitted</c>); <paramref name="Dir"/> <c>desc</c> (default) or <c>asc</c>.</param>
+public sealed record ListSimulationJobsRequest(
+    string? Country = null, string? Status = null, string? Bundle = null, string? Kind = null, int? Page = null, int? PageSize = null, string? Sort = null, string? Dir = null);
 
 public sealed record SimulationJobSummary(
     string JobId,
@@ -27,9 +29,11 @@ public sealed record SimulationJobSummary(
     DateTime? CompletedUtc,
     string? Error);
 
-/// <summary>Top-level simulation jobs (budget-window years are shown inside their parent), newest first, filtered and paged.</summary>
+/// <summary>Top-level simulation jobs (budget-window years are shown inside their parent), newest first (or sorted), filtered and paged.</summary>
 public sealed class ListSimulationJobsHandler(PortalDbContext db)
 {
+    public static readonly string[] SortKeys = ["submitted", "status", "country"];
+
     public async Task<Page<SimulationJobSummary>> HandleAsync(ListSimulationJobsRequest request, CancellationToken ct = default)
     {
         var (page, size) = Paging.Normalize(request.Page, request.PageSize);
@@ -62,17 +66,33 @@ public sealed class ListSimulationJobsHandler(PortalDbContext db)
         }
 
         var total = await jobs.CountAsync(ct);
-        var rows = await jobs
-            .OrderByDescending(j => j.SubmittedUtc).ThenByDescending(j => j.Id)
+
+        // The page is cut from the jobs alone, then joined to its 25 bundles (joining all the jobs
+        // first would look up every job's bundle before sorting); the join does not keep the order,
+        // so the rows are sorted again in memory by the same key.
+        var sorting = Sorting.Normalize(request.Sort, request.Dir, SortKeys);
+        var sorted = sorting.Key switch
+        {
+            "status" => sorting.Apply(jobs, j => j.Status, j => j.Id),
+            "country" => sorting.Apply(jobs, j => j.Country, j => j.Id),
+            _ => sorting.Apply(jobs, j => j.SubmittedUtc, j => j.Id),
+        };
+        var rows = (await sorted
             .Skip((page - 1) * size).Take(size)
             .Join(db.ExecutionBundles, j => j.BundleId, b => b.BundleId, (j, b) => new
             {
                 j.JobId, j.Kind, j.Country, j.Status, j.Progress, j.Stage, j.BundleId, b.DisplayId, b.ModelVersion, b.DataVersion,
                 j.RequestJson, j.SubmittedBy, j.SubmittedUtc, j.CompletedUtc, j.Error, j.Id,
             })
-            .ToListAsync(ct);
-        var items = rows
-            .OrderByDescending(r => r.SubmittedUtc).ThenByDescending(r => r.Id)
+            .ToListAsync(ct)).AsQueryable();
+        var inOrder = sorting.Key switch
+        {
+            "status" => sorting.Apply(rows, r => r.Status, r => r.Id),
+            "country" => sorting.Apply(rows, r => r.Country, r => r.Id),
+            _ => sorting.Apply(rows, r => r.SubmittedUtc, r => r.Id),
+        };
+        var items = inOrder
+            .AsEnumerable()
             .Select(r =>
             {
                 var inputs = GatewayInputs.Parse(r.RequestJson);

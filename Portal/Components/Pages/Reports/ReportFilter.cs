@@ -1,4 +1,6 @@
 using System.Globalization;
+using Portal.Core.Common;
+using Portal.Core.Features.Reports;
 
 namespace Portal.Components.Pages.Reports;
 
@@ -8,8 +10,9 @@ namespace Portal.Components.Pages.Reports;
 /// </summary>
 public sealed record ReportFilter
 {
-    public ReportFilter(string? country, string? type, string? status, string? owner, string? year)
+    public ReportFilter(string? country, string? type, string? status, string? owner, string? year, string? sort = null, string? dir = null)
     {
+        Sorting = Sorting.Normalize(sort, dir, ListReportsHandler.SortKeys);
         Country = Blank(country)?.ToLowerInvariant();
         Type = Blank(type);
         Status = Blank(status);
@@ -27,6 +30,9 @@ public sealed record ReportFilter
     public string? Owner { get; }
 
     public string? Year { get; }
+
+    /// <summary>The sort (not a filter: <see cref="Any"/> ignores it).</summary>
+    public Sorting Sorting { get; }
 
     public bool Any => Country is not null || Type is not null || Status is not null || Owner is not null || Year is not null;
 
@@ -46,6 +52,7 @@ public sealed record ReportFilter
         Add("status", Status);
         Add("owner", Owner is null ? null : "mine");
         Add("year", Year);
+        parts.AddRange(Portal.Components.Shared.SortSelect.QueryParts(Sorting, ListReportsHandler.SortKeys[0]));
         if (page > 1)
         {
             parts.Add("page=" + page.ToString(CultureInfo.InvariantCulture));

@@ -4,15 +4,18 @@ using Portal.Core.Features.Runs;
 namespace Portal.Components.Pages.Runs;
 
 /// <summary>The registry filters as they live in the query string (so a filtered list is a link).</summary>
-public sealed record RunFilter(string? Source, string? Template, string? Model, string? Bundle, string? Country, string? Search)
+public sealed record RunFilter(string? Source, string? Template, string? Model, string? Bundle, string? Country, string? Search, string? Sort = null, string? Dir = null)
 {
+    /// <summary>The sort (not a filter: <see cref="Any"/> ignores it); unknown keys fall back to newest first.</summary>
+    public Portal.Core.Common.Sorting Sorting { get; } = Portal.Core.Common.Sorting.Normalize(Sort, Dir, ListRunsHandler.SortKeys);
+
     public const int PageSize = 25;
 
     public bool Any => new[] { Source, Template, Model, Bundle, Country, Search }.Any(v => !string.IsNullOrWhiteSpace(v));
 
     public ListRunsRequest ToRequest(int? page) =>
         new(Source: Blank(Source), TemplateId: Blank(Template), ModelId: Blank(Model), Bundle: Blank(Bundle), Country: Blank(Country), Search: Blank(Search),
-            Page: page is > 0 ? page : 1, PageSize: PageSize);
+            Page: page is > 0 ? page : 1, PageSize: PageSize, SortBy: Sorting.Key, SortOrder: Sorting.Direction);
 
     public string Url(int page)
     {
@@ -25,6 +28,7 @@ public sealed record RunFilter(string? Source, string? Template, string? Model, 
             }
         }
 
+        parts.AddRange(Portal.Components.Shared.SortSelect.QueryParts(Sorting, ListRunsHandler.SortKeys[0]));
         if (page > 1)
         {
             parts.Add("page=" + page.ToString(CultureInfo.InvariantCulture));
