@@ -150,7 +150,7 @@ public sealed partial class ClusterTests(PortalCluster cluster, ITestOutputHelpe
     private sealed record RunRow(string RunId, string JobId, string Status);
 
     /// <summary>
-    /// Polls until a node runs one of <paramref name="jobIds"/> whose row was claimed under 200 ms ago
+    /// Polls until a node runs one of <paramref name="jobIds"/> whose row was claimed under 400 ms ago
     /// (jobs take about a second), and returns that node with every job it runs.
     /// </summary>
     private async Task<RunningOn> JustStartedAsync(List<string> jobIds, TimeSpan timeout)
@@ -167,7 +167,7 @@ public sealed partial class ClusterTests(PortalCluster cluster, ITestOutputHelpe
             if (running.Count > 0)
             {
                 var rows = await ReadJobsAsync([.. running.Select(r => r.JobId)]);
-                var fresh = rows.FirstOrDefault(r => r.Status == "running" && DateTime.UtcNow - r.StartedUtc < TimeSpan.FromMilliseconds(200));
+                var fresh = rows.FirstOrDefault(r => r.Status == "running" && DateTime.UtcNow - r.StartedUtc < TimeSpan.FromMilliseconds(400));
                 if (fresh is not null)
                 {
                     var node = running.First(r => r.JobId == fresh.JobId).Node;
