@@ -67,6 +67,7 @@ public static class AccessMatrix
         ["GET,POST /reports/{Id:long}"] = SignedIn,
         ["GET,POST /reports/{Id:long}/rerun"] = CanRun,
         ["GET,POST /runs/new"] = CanRun,
+        ["GET,POST /runs/{Id}/replay"] = SignedIn,   // CanRun, checked in the page: see CheckedInPage
         ["GET,POST /runs/{Id}"] = SignedIn,
         ["GET,POST /simulations"] = SignedIn,
         ["GET,POST /simulations/new"] = CanRun,
@@ -81,6 +82,7 @@ public static class AccessMatrix
         ["GET /aliases"] = SignedIn,
         ["GET /publishing/{run_id}/live"] = SignedIn,
         ["GET /reports/{id:long}/live"] = SignedIn,
+        ["GET /runs/{run_id}/live"] = SignedIn,
         ["GET /simulations/live"] = SignedIn,
         ["GET /simulations/parameters"] = CanRun,
         ["GET /simulations/{job_id}/live"] = SignedIn,
@@ -231,6 +233,16 @@ public static class AccessMatrix
     };
 
     /// <summary>
+    /// Pages with no endpoint policy on purpose that check a capability themselves and answer 403
+    /// with the reason (not a redirect): /runs/{id}/replay lets the replay handler refuse, so a
+    /// Reviewer's post reads why. Checked by the role test like endpoint policies.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> CheckedInPage { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["GET,POST /runs/{Id}/replay"] = CanRun,
+    };
+
+    /// <summary>
     /// Every POST form of the pages, by the page that renders it and its Blazor form name. Forms that
     /// need more than the page does are only rendered for the roles that may use them (so a forged
     /// post from another role finds no form: 400), and their handlers check the policy again.
@@ -247,6 +259,7 @@ public static class AccessMatrix
         new("/reports/new", "new-report", CanRun),
         new("/reports/{report}/rerun", "rerun-report", CanRun),
         new("/runs/new", "start-run", CanRun),
+        new("/runs/{run}/replay", "replay-run", CanRun),
         new("/bundles", "create-bundle", CanPublish),
         new("/data", "generate-release", CanPublish),
         new("/publishing", "start-publish", CanPublish),

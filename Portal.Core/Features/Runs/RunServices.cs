@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Portal.Core.Features.Simulations;
 
 namespace Portal.Core.Features.Runs;
@@ -28,6 +29,8 @@ public static class RunServices
         services.AddScoped<GetRunViewHandler>();
         services.AddScoped<GetRunFileHandler>();
         services.AddScoped<CompareRunsHandler>();
+        services.AddSingleton<RunBackfill>();
+        services.AddHostedService<RunBackfillService>();
         return services;
     }
 }
