@@ -78,7 +78,8 @@ public static class PortalCoreExtensions
         var paths = PortalPaths.From(builder.Configuration, builder.Environment);
         paths.EnsureCreated();
         services.AddSingleton(paths);
-        services.AddSingleton(DatabaseSettings.From(builder.Configuration, paths));
+        var database = DatabaseSettings.From(builder.Configuration, paths);
+        services.AddSingleton(database);
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddDbContextPool<PortalDbContext>((sp, options) => sp.GetRequiredService<DatabaseSettings>().Configure(options));
@@ -101,7 +102,8 @@ public static class PortalCoreExtensions
         services.AddScoped<ListAccessTokensHandler>();
         services.AddScoped<RevokeAccessTokenHandler>();
         services.AddScoped<AuthenticateAccessTokenHandler>();
-        services.AddSingleton<AccessTokenCache>();
+        var tokenCacheLifetime = TokenCacheSettings.Lifetime(builder.Configuration, database);
+        services.AddSingleton(sp => new AccessTokenCache(sp.GetRequiredService<TimeProvider>(), tokenCacheLifetime));
         services.AddScoped<ListAuditEventsHandler>();
         services.AddScoped<RegisterModelReleasesHandler>();
         services.AddDataReleases();

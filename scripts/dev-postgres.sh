@@ -4,7 +4,7 @@
 #
 #   eval "$(scripts/dev-postgres.sh start)"   # start (idempotent) and export the settings
 #   dotnet run --project Portal               # Portal now runs on PostgreSQL
-#   scripts/dev-postgres.sh stop
+#   scripts/dev-postgres.sh stop            # (status: is it running?)
 #
 # Needs Debian's 'postgresql' package. Data lives in ${PORTAL_PG_DIR:-App_Data/postgres}.
 set -euo pipefail
@@ -39,8 +39,11 @@ case "${1:-start}" in
   stop)
     as_pg "$bin/pg_ctl" -D "$dir" -m fast stop
     ;;
+  status)
+    as_pg "$bin/pg_ctl" -D "$dir" status
+    ;;
   *)
-    echo "usage: $0 [start|stop]" >&2
+    echo "usage: $0 [start|stop|status]" >&2
     exit 2
     ;;
 esac

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Data.Conventions;
@@ -22,8 +23,11 @@ namespace Portal.Core.Data;
 /// The one database context: Identity's tables plus Portal's own. Quartz keeps its QRTZ_*
 /// tables in the same database through its own ADO.NET store.
 /// </summary>
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<PortalUser>(options)
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Core data-protection keys (cookies, antiforgery); used on PostgreSQL so every instance shares them.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();

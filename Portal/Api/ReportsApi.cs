@@ -79,6 +79,8 @@ public static class ReportsApi
                 var result = await handler.HandleAsync(country_id, report_id, http.User.ToActor(), ct);
                 return result.Succeeded ? Envelope(result.Value!) : (IResult)result.Problem!.ToHttp();
             })
+            // The plan is only for those who may rerun (the handler checks the same): refuse before any lookup.
+            .RequireAuthorization(PortalPolicies.CanRun)
             .WithSummary("What a rerun would reset: the report, its simulations, the cache rows, and other reports sharing the simulations");
 
         legacy.MapPost("/report/{report_id:long}/rerun", async (string country_id, long report_id, HttpContext http, RerunReportHandler handler,

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Portal.Core;
+using Portal.Core.Data;
 
 namespace Portal.Hosting;
 
@@ -58,10 +59,20 @@ public static class PortalServiceExtensions
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<SchedulerHealthCheck>("scheduler", tags: ["ready"]);
 
+        // Cookies and antiforgery tokens are signed with the data-protection key ring. On PostgreSQL
+        // (several instances behind one load balancer) the ring lives in the shared database, so any
+        // instance reads what another issued; a single SQLite node keeps its owner-only key files
+        // (unchanged on upgrade, and not copied into every database backup).
         var paths = PortalPaths.From(builder.Configuration, builder.Environment);
-        services.AddDataProtection()
-            .SetApplicationName("Portal")
-            .PersistKeysToFileSystem(new DirectoryInfo(paths.Keys));
+        var dataProtection = services.AddDataProtection().SetApplicationName("Portal");
+        if (DatabaseSettings.From(builder.Configuration, paths).IsSqlite)
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(paths.Keys));
+        }
+        else
+        {
+            dataProtection.PersistKeysToDbContext<PortalDbContext>();
+        }
     }
 
     public static void ConfigureJson(JsonSerializerOptions json)

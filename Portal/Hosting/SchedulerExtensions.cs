@@ -21,8 +21,24 @@ public sealed class SchedulerSettings
     /// <summary>Jobs run at once on this instance; 0 means one per CPU core.</summary>
     public int MaxConcurrency { get; set; }
 
-    /// <summary>PostgreSQL cluster check-in interval; a node silent for ~2 intervals is presumed dead and its jobs recovered.</summary>
+    /// <summary>
+    /// This node's id in the cluster (PostgreSQL only); must be unique among the instances sharing the
+    /// database. Empty (the default) lets Quartz generate one from the host name and the start time.
+    /// </summary>
+    public string InstanceId { get; set; } = "";
+
+    /// <summary>PostgreSQL cluster check-in interval: how often each node reports that it is alive and looks for dead ones.</summary>
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How late past its check-in interval a node may be before another node declares it dead and
+    /// re-runs its in-flight recoverable jobs; zero (the default) means twice the check-in interval.
+    /// A dead node's jobs restart within about interval + this.
+    /// </summary>
+    public TimeSpan ClusterCheckinMisfireThreshold { get; set; }
+
+    /// <summary>How late a trigger may fire before Quartz treats it as misfired (Quartz's default: 60 s).</summary>
+    public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long job runs stay in the execution history shown on the Jobs page (Quartz's own default is one day).</summary>
     public int HistoryRetentionDays { get; set; } = 30;
@@ -52,7 +68,14 @@ public static class SchedulerExtensions
             quartz.ConfigureScheduler(options =>
             {
                 options.InstanceName = settings.Name;
-                options.GenerateInstanceId = !database.IsSqlite;
+                if (!database.IsSqlite && !string.IsNullOrWhiteSpace(settings.InstanceId))
+                {
+                    options.InstanceId = settings.InstanceId;
+                }
+                else
+                {
+                    options.GenerateInstanceId = !database.IsSqlite;
+                }
             });
             quartz.UseDefaultThreadPool(settings.MaxConcurrency > 0 ? settings.MaxConcurrency : Environment.ProcessorCount);
             quartz.UsePersistentStore(store =>
@@ -68,10 +91,13 @@ public static class SchedulerExtensions
                     store.UseClustering(cluster =>
                     {
                         cluster.CheckinInterval = settings.ClusterCheckinInterval;
-                        cluster.CheckinMisfireThreshold = settings.ClusterCheckinInterval * 2;
+                        cluster.CheckinMisfireThreshold = settings.ClusterCheckinMisfireThreshold > TimeSpan.Zero
+                            ? settings.ClusterCheckinMisfireThreshold
+                            : settings.ClusterCheckinInterval * 2;
                     });
                 }
 
+                store.ConfigureStore(options => options.MisfireThreshold = settings.MisfireThreshold);
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
                 store.UseExecutionHistory();

@@ -12,11 +12,20 @@ namespace Portal.Core.Features.AccessTokens;
 /// still compared with the clock on every request; any save that touches a token, a user or a
 /// user's roles in this process (revocation, lock, role change, deletion) drops every entry at
 /// once (<see cref="ChangeInterceptor"/>); changes made by another process (the CLI, a second
-/// node) apply within <see cref="Lifetime"/>.
+/// node) apply within <see cref="Lifetime"/>. That is why the cache is off by default on
+/// PostgreSQL (<c>Auth:TokenCacheSeconds</c>, see <see cref="TokenCacheSettings"/>): instances of a
+/// cluster cannot see each other's saves, and a token revoked on one must fail on the next request
+/// to any other.
 /// </summary>
-public sealed class AccessTokenCache(TimeProvider time)
+public sealed class AccessTokenCache(TimeProvider time, TimeSpan lifetime)
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
+    public AccessTokenCache(TimeProvider time)
+        : this(time, TokenCacheSettings.DefaultLifetime)
+    {
+    }
+
+    /// <summary>How long a validated token is trusted without a query; zero turns the cache off.</summary>
+    public TimeSpan Lifetime { get; } = lifetime < TimeSpan.Zero ? TimeSpan.Zero : lifetime;
 
     // Bumped by every identity-changing save in the process; an entry read under an older
     // generation is stale even if it was stored after the bump (its query may predate the save).
@@ -51,7 +60,7 @@ public sealed class AccessTokenCache(TimeProvider time)
 
     public void Add(string hash, CachedToken token, long readGeneration)
     {
-        if (readGeneration != Generation)
+        if (Lifetime == TimeSpan.Zero || readGeneration != Generation)
         {
             return;
         }
@@ -142,3 +151,28 @@ public sealed class AccessTokenCache(TimeProvider time)
 
 /// <summary>What a valid token resolved to, as cached: the identity plus the times that can end its validity.</summary>
 public sealed record CachedToken(TokenIdentity Identity, DateTime? ExpiresUtc, DateTimeOffset? LockoutEnd);
+
+/// <summary>
+/// <c>Auth:TokenCacheSeconds</c>: how long a validated bearer token is trusted without a database
+/// query. Default 2 s on SQLite (one node: its own saves drop the cache at once) and 0 (off) on
+/// PostgreSQL, where another instance's revocation must apply on the very next request.
+/// </summary>
+public static class TokenCacheSettings
+{
+    public const string Key = "Auth:TokenCacheSeconds";
+
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(2);
+
+    public static TimeSpan Lifetime(Microsoft.Extensions.Configuration.IConfiguration configuration, Data.DatabaseSettings database)
+    {
+        var text = configuration[Key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return database.IsSqlite ? DefaultLifetime : TimeSpan.Zero;
+        }
+
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 0 and <= 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new InvalidOperationException($"{Key} '{text}' must be a number of seconds between 0 and 3600 (0 turns the token cache off).");
+    }
+}

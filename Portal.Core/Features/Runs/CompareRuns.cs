@@ -35,6 +35,21 @@ public sealed class CompareRunsHandler(PortalDbContext db, RunArtifactStore stor
             return Problem.Invalid("runs", $"Name 2 to {MaxRuns} different runs, e.g. ?runs=run_a,run_b.");
         }
 
+        return await CompareAsync(ids, request.DifferencesOnly, ct);
+    }
+
+    /// <summary>
+    /// A replay against its original, differences only, for the replay's page. No role check: anyone
+    /// who may read both runs may see how they differ; the Compare page (choosing any runs) stays CanReview.
+    /// </summary>
+    public async Task<RunComparison?> CompareReplayAsync(string originalRunId, string replayRunId, CancellationToken ct = default)
+    {
+        var result = await CompareAsync([originalRunId, replayRunId], differencesOnly: true, ct);
+        return result.Value;
+    }
+
+    private async Task<Result<RunComparison>> CompareAsync(IReadOnlyList<string> ids, bool differencesOnly, CancellationToken ct)
+    {
         var rows = await db.Runs.AsNoTracking().Where(r => ids.Contains(r.RunId)).ToListAsync(ct);
         var missing = ids.Where(i => rows.All(r => r.RunId != i)).ToList();
         if (missing.Count > 0)
@@ -48,7 +63,7 @@ public sealed class CompareRunsHandler(PortalDbContext db, RunArtifactStore stor
             facts.Add(await FactsAsync(rows.Single(r => r.RunId == id), ct));
         }
 
-        return RunComparison.Compare(facts, request.DifferencesOnly);
+        return RunComparison.Compare(facts, differencesOnly);
     }
 
     private async Task<RunFacts> FactsAsync(RunRecord run, CancellationToken ct)
@@ -73,7 +88,7 @@ public sealed class CompareRunsHandler(PortalDbContext db, RunArtifactStore stor
 
     private static Dictionary<string, JsonNode?> Provenance(RunRecord run)
     {
-        var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["kind"] = run.Kind };
+        var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["kind"] = run.Kind, ["spec_sha256"] = run.SpecSha256 };
         var provenance = run.ProvenanceJson is null ? null : JsonNode.Parse(run.ProvenanceJson) as JsonObject;
         foreach (var key in ProvenanceKeys)
         {
@@ -121,7 +136,7 @@ public sealed class CompareRunsHandler(PortalDbContext db, RunArtifactStore stor
     /// <summary>Key figures: budget, poverty and inequality (reform values), decile changes.</summary>
     private async Task<Dictionary<string, JsonNode?>> OutputsAsync(RunRecord run, CancellationToken ct)
     {
-        var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["result_sha256"] = run.ResultSha256 };
         var text = run.Status == RunStatuses.Complete ? await store.ReadTextAsync(run.RunId, RunFileNames.Result, ct) : null;
         if (text is null)
         {
