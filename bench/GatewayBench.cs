@@ -151,7 +151,7 @@ public static class GatewayBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {median:F2} s, worst {times[^1]:F2} s; target ≤ 3 s → {(times[^1] <= 3 ? "PASS" : "FAIL")}"));
     }
 
-    private static Dictionary<string, object> Reform(double value) =>
+    internal static Dictionary<string, object> Reform(double value) =>
         new() { ["gov.irs.deductions.standard.SINGLE"] = new Dictionary<string, double> { ["2024-01-01.2100-12-31"] = value } };
 
     private static async Task<string> SubmitOneAsync(HttpClient client, double value)
@@ -162,7 +162,7 @@ public static class GatewayBench
     }
 
     /// <summary>Submits a comparison and polls (every 10 ms) until it is complete; returns the job id.</summary>
-    private static async Task<string> CompleteOneAsync(HttpClient client, double value)
+    internal static async Task<string> CompleteOneAsync(HttpClient client, double value)
     {
         var jobId = await SubmitOneAsync(client, value);
         while (true)
@@ -229,10 +229,10 @@ public static class GatewayBench
         return result;
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    internal static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     /// <summary>An Analyst with a token, a generated US data release, a certified bundle over it (us newest model) and <c>latest</c> → it.</summary>
-    private static async Task<string> PrepareAsync(string dataDir, int households)
+    internal static async Task<string> PrepareAsync(string dataDir, int households)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection([new("Portal:DataDir", dataDir)]);
@@ -261,16 +261,16 @@ public static class GatewayBench
         return token;
     }
 
-    private static T Check<T>(Result<T> result) =>
+    internal static T Check<T>(Result<T> result) =>
         result.Succeeded ? result.Value! : throw new InvalidOperationException(result.Problem!.Describe());
 
-    private static int Option(string[] args, string name, int fallback)
+    internal static int Option(string[] args, string name, int fallback)
     {
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private sealed class TempDir : IDisposable
+    internal sealed class TempDir : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("portal-bench-gateway").FullName;
 
@@ -287,7 +287,7 @@ public static class GatewayBench
     }
 
     /// <summary>The Portal server built next to this project, started on a free loopback port and stopped on dispose.</summary>
-    private sealed class PortalProcess : IDisposable
+    internal sealed class PortalProcess : IDisposable
     {
         private readonly Process process;
 

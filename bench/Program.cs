@@ -8,6 +8,8 @@ if (args.FirstOrDefault() == "us-chain") { Portal.Bench.UsChain.Run(args[1..]); 
 if (args.FirstOrDefault() == "data-generate") { Portal.Bench.DataGenerate.Run(args); return; }
 if (args.FirstOrDefault() == "local-h5") { Portal.Bench.LocalH5Bench.Run(args[1..]); return; }
 if (args.FirstOrDefault() == "economy-comparison") { Portal.Bench.EconomyComparisonBench.Run(args[1..]); return; }
+if (args.FirstOrDefault() == "load") { await Portal.Bench.LoadBench.RunAsync(args[1..]); return; }
+if (args.FirstOrDefault() == "seed-load") { await Portal.Bench.LoadBench.SeedCommandAsync(args[1..]); return; }
 if (args.FirstOrDefault() is "gateway-poll" or "gateway-submit" or "gateway-e2e") { await Portal.Bench.GatewayBench.RunAsync(args[0], args[1..]); return; }
 
 // Performance targets are checked here, not in timed unit tests; see README.md in this folder.

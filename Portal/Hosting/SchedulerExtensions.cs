@@ -25,17 +25,17 @@ public sealed class SchedulerSettings
     /// This node's id in the cluster (PostgreSQL only); must be unique among the instances sharing the
     /// database. Empty (the default) lets Quartz generate one from the host name and the start time.
     /// </summary>
-    public string? InstanceId { get; set; }
+    public string InstanceId { get; set; } = "";
 
     /// <summary>PostgreSQL cluster check-in interval: how often each node reports that it is alive and looks for dead ones.</summary>
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// How late past its check-in interval a node may be before another node declares it dead and
-    /// re-runs its in-flight recoverable jobs; default twice the check-in interval. A dead node's
-    /// jobs restart within about interval + this.
+    /// re-runs its in-flight recoverable jobs; zero (the default) means twice the check-in interval.
+    /// A dead node's jobs restart within about interval + this.
     /// </summary>
-    public TimeSpan? ClusterCheckinMisfireThreshold { get; set; }
+    public TimeSpan ClusterCheckinMisfireThreshold { get; set; }
 
     /// <summary>How late a trigger may fire before Quartz treats it as misfired (Quartz's default: 60 s).</summary>
     public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromSeconds(60);
@@ -91,7 +91,9 @@ public static class SchedulerExtensions
                     store.UseClustering(cluster =>
                     {
                         cluster.CheckinInterval = settings.ClusterCheckinInterval;
-                        cluster.CheckinMisfireThreshold = settings.ClusterCheckinMisfireThreshold ?? settings.ClusterCheckinInterval * 2;
+                        cluster.CheckinMisfireThreshold = settings.ClusterCheckinMisfireThreshold > TimeSpan.Zero
+                            ? settings.ClusterCheckinMisfireThreshold
+                            : settings.ClusterCheckinInterval * 2;
                     });
                 }
 

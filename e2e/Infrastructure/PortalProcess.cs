@@ -42,6 +42,9 @@ public sealed class PortalProcess : IAsyncDisposable
     /// <summary>Extra environment for the server (e.g. <c>Publishing__AreaDelayMs</c>), applied at each start.</summary>
     public IDictionary<string, string> ServerEnvironmentVariables { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>Environment for the server and the CLI verbs alike (e.g. a PostgreSQL database and a shared <c>Storage__Root</c>).</summary>
+    public IDictionary<string, string> EnvironmentVariables { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public Uri BaseUrl => _baseUrl ?? throw new InvalidOperationException("The portal is not running.");
 
     public bool IsRunning => _server is { HasExited: false };
@@ -205,6 +208,11 @@ public sealed class PortalProcess : IAsyncDisposable
         // Inherited settings from the developer's shell must not point the portal elsewhere.
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment.Remove("Portal__DataDir");
+        foreach (var (key, value) in EnvironmentVariables)
+        {
+            start.Environment[key] = value;
+        }
+
         return start;
     }
 

@@ -20,10 +20,16 @@ public sealed class ReportRunRecorder(PortalDbContext db)
     public async Task<(RunRecord Run, SimulationJob Outcome)?> AddAsync(SimulationJob job, CancellationToken ct)
     {
         var report = await db.ReportOutputs.AsNoTracking().FirstOrDefaultAsync(r => r.JobId == job.JobId, ct);
-        if (report is null || !(report.Status is ReportStatuses.Complete or ReportStatuses.Error)
-            || await db.Runs.AnyAsync(r => r.JobId == job.JobId, ct))
+        if (report is null || !(report.Status is ReportStatuses.Complete or ReportStatuses.Error))
         {
             return null;
+        }
+
+        var existing = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.JobId == job.JobId, ct);
+        if (existing is not null)
+        {
+            // Added before a crash but never completed (RunRecovery): complete that row, never add a second.
+            return existing.Status == RunStatuses.Submitted ? (existing, Outcome(job, report)) : null;
         }
 
         var spec = await ReportRunSpec.BuildAsync(db, report, ct);

@@ -37,6 +37,13 @@ public sealed class RunArtifactStore(PortalPaths paths)
             return false;
         }
 
+        // A write of this run that a kill interrupted left its temporary folder; the caller holds the
+        // run's claim now, so no other writer of this run is alive.
+        foreach (var stale in Directory.EnumerateDirectories(Root, $".tmp-{runId}-*"))
+        {
+            Directory.Delete(stale, recursive: true);
+        }
+
         var temp = Path.Combine(Root, $".tmp-{runId}-{Guid.NewGuid():N}");
         try
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Portal.Core.Features.Simulations;
 
 namespace Portal.Core.Features.Runs;
@@ -17,6 +18,8 @@ public static class RunServices
         services.AddScoped<ReportRunRecorder>();
         services.AddScoped<RunRecorder>();
         services.AddScoped<ISimulationJobCompletionHook>(sp => sp.GetRequiredService<RunRecorder>());
+        services.AddScoped<RunRecovery>();
+        services.AddHostedService<RunRecoveryService>();
         services.AddScoped<RunExecution>();
         services.AddScoped<StartRunHandler>();
         services.AddScoped<ReportReplay>();
@@ -26,6 +29,8 @@ public static class RunServices
         services.AddScoped<GetRunViewHandler>();
         services.AddScoped<GetRunFileHandler>();
         services.AddScoped<CompareRunsHandler>();
+        services.AddSingleton<RunBackfill>();
+        services.AddHostedService<RunBackfillService>();
         return services;
     }
 }

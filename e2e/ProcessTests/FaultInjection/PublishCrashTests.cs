@@ -11,7 +11,8 @@ namespace Portal.E2E.ProcessTests.FaultInjection;
 /// matches its recorded sha256, and lists files that exist with their sha256; every area row of a
 /// finished run matches its file; every H5 file opens (h5dump); no temporary file is left.
 /// </summary>
-public sealed class PublishCrashTests(ITestOutputHelper output)
+[Collection(CrashCollection.Name)]
+public sealed class PublishCrashTests(CrashPortal portal, ITestOutputHelper output)
 {
     private static readonly string[] Areas = ["state:DC", "district:DC-01", "state:VT", "state:WY", "state:DE", "state:ND"];
 
@@ -20,9 +21,7 @@ public sealed class PublishCrashTests(ITestOutputHelper output)
     {
         var trials = new CrashTrials(output, "publish");
         var clock = Stopwatch.StartNew();
-        // A pause after each area spreads one run over seconds, so kill points land in every phase.
-        await using var portal = await CrashPortal.StartAsync("crash-publish", households: 400, clones: 2,
-            new Dictionary<string, string> { ["Publishing__AreaDelayMs"] = "250" });
+        await portal.RestartAsync();
 
         var measured = Stopwatch.StartNew();
         await PublishAndWaitAsync(portal, CancellationToken.None);
@@ -34,7 +33,7 @@ public sealed class PublishCrashTests(ITestOutputHelper output)
             var delay = trials.KillDelay(trial, span);
             await CrashTrials.KillDuringAsync(portal.Process, ct => PublishAndWaitAsync(portal, ct), delay);
             trials.Log($"trial {trial}: after the kill: {Summary(portal.Database)}");
-            await portal.Process.StartAsync();
+            await portal.StartAsync();
             var settled = await portal.SettleAsync($"publish trial {trial} (seed {trials.Seed})", () => Task.FromResult(Problem(portal)));
             trials.Log($"trial {trial}: settled {settled.TotalMilliseconds:F0} ms after the restart: {Summary(portal.Database)}");
         }

@@ -12,15 +12,15 @@ namespace Portal.E2E.ProcessTests.FaultInjection;
 /// simulations and jobs are terminal, the economy cache holds one finished row per key, and every
 /// report job has exactly one whole registry row.
 /// </summary>
-public sealed class ReportRerunCrashTests(ITestOutputHelper output)
+[Collection(CrashCollection.Name)]
+public sealed class ReportRerunCrashTests(CrashPortal portal, ITestOutputHelper output)
 {
     [Fact]
     public async Task Report_reruns_killed_at_random_points_finish_once_after_restart()
     {
         var trials = new CrashTrials(output, "report-rerun");
         var clock = Stopwatch.StartNew();
-        await using var portal = await CrashPortal.StartAsync("crash-report", households: 3000, clones: 0);
-        await portal.PromoteLatestAsync(await portal.CreateBundleAsync("2024.1.0"));
+        await portal.RestartAsync();
         var reports = await CreateReportsAsync(portal);
         using (var client = portal.Client())
         {
@@ -40,7 +40,7 @@ public sealed class ReportRerunCrashTests(ITestOutputHelper output)
             var delay = trials.KillDelay(trial, span);
             await CrashTrials.KillDuringAsync(portal.Process, ct => RerunAndWaitAsync(portal, reports, ct), delay);
             trials.Log($"trial {trial}: after the kill: {Summary(portal.Database)}");
-            await portal.Process.StartAsync();
+            await portal.StartAsync();
             var settled = await portal.SettleAsync($"report trial {trial} (seed {trials.Seed})", () => Task.FromResult(Problem(portal)));
             trials.Log($"trial {trial}: settled {settled.TotalMilliseconds:F0} ms after the restart: {Summary(portal.Database)}");
         }

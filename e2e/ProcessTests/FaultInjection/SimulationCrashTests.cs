@@ -12,7 +12,8 @@ namespace Portal.E2E.ProcessTests.FaultInjection;
 /// reached a terminal state, budget windows have exactly one row per year, and every top-level job
 /// has exactly one whole registry row.
 /// </summary>
-public sealed class SimulationCrashTests(ITestOutputHelper output)
+[Collection(CrashCollection.Name)]
+public sealed class SimulationCrashTests(CrashPortal portal, ITestOutputHelper output)
 {
     private int _reformValue = 20_000;
 
@@ -21,8 +22,7 @@ public sealed class SimulationCrashTests(ITestOutputHelper output)
     {
         var trials = new CrashTrials(output, "simulation");
         var clock = Stopwatch.StartNew();
-        await using var portal = await CrashPortal.StartAsync("crash-simulation", households: 3000, clones: 0);
-        await portal.PromoteLatestAsync(await portal.CreateBundleAsync("2024.1.0"));
+        await portal.RestartAsync();
 
         var measured = Stopwatch.StartNew();
         await SubmitAndWaitAsync(portal, CancellationToken.None);
@@ -35,7 +35,7 @@ public sealed class SimulationCrashTests(ITestOutputHelper output)
             var delay = trials.KillDelay(trial, span);
             await CrashTrials.KillDuringAsync(portal.Process, ct => SubmitAndWaitAsync(portal, ct), delay);
             trials.Log($"trial {trial}: after the kill: {Summary(portal.Database)}");
-            await portal.Process.StartAsync();
+            await portal.StartAsync();
             var settled = await portal.SettleAsync($"simulation trial {trial} (seed {trials.Seed})", () => Task.FromResult(Problem(portal)));
             trials.Log($"trial {trial}: settled {settled.TotalMilliseconds:F0} ms after the restart: {Summary(portal.Database)}");
         }
