@@ -174,7 +174,7 @@ public sealed class EndpointAccessTests(AccessFixture fixture, ITestOutputHelper
     private IEnumerable<RouteEndpoint> RouteEndpoints() =>
         fixture.Services.GetRequiredService<EndpointDataSource>().Endpoints.Cast<RouteEndpoint>();
 
-    private static bool IsStaticAsset(Endpoint endpoint) => endpoint.Metadata.GetMetadata<StaticAssetDescriptor>() is not null;
+    internal static bool IsStaticAsset(Endpoint endpoint) => endpoint.Metadata.GetMetadata<StaticAssetDescriptor>() is not null;
 
     private static IReadOnlyList<string> MethodsOf(Endpoint endpoint) =>
         endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"];
@@ -196,7 +196,7 @@ public sealed class EndpointAccessTests(AccessFixture fixture, ITestOutputHelper
     }
 
     /// <summary>One request per endpoint: its first method, the route filled with placeholders that satisfy its constraints.</summary>
-    private static (string Method, string Path, bool IsApi) RequestFor(RouteEndpoint endpoint)
+    internal static (string Method, string Path, bool IsApi) RequestFor(RouteEndpoint endpoint)
     {
         var methods = MethodsOf(endpoint);
         var method = methods.Contains("GET") || methods[0] == "*" ? "GET" : methods[0];
@@ -242,7 +242,7 @@ public sealed class EndpointAccessTests(AccessFixture fixture, ITestOutputHelper
     /// API bodies are an empty JSON object in the content type the endpoint accepts (another type
     /// would be routed past it, e.g. to a 404 fallback, and test nothing).
     /// </summary>
-    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, bool isApi, Endpoint endpoint)
+    internal static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, bool isApi, Endpoint endpoint)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PUT" or "PATCH" or "DELETE" && isApi)
