@@ -81,6 +81,11 @@ public static partial class LoadBench
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"targets: {string.Join(", ", targets.PageCounts.Select(p => $"{p.Key} {p.Value:N0} pages"))}; {targets.JobIds.Count} jobs, {targets.Bundles.Count} bundles, {targets.ReportIds.Count} reports for detail reads"));
             await DriveAsync(address, token, targets, clients, TimeSpan.FromSeconds(warmup), portal, "warm-up", print: false);
+            if (portal is not null && args.Contains("--probe"))
+            {
+                await ProbeAsync(portal, token, targets, GatewayBench.Option(args, "--probe-requests", 40));
+            }
+
             var result = await DriveAsync(address, token, targets, clients, TimeSpan.FromSeconds(seconds), portal, "load", print: true);
             var lists = result["list page"];
             var errors = result.Values.Sum(r => r.Errors);
@@ -181,6 +186,36 @@ public static partial class LoadBench
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// <c>--probe</c>: each list page (random pages) and each other class alone, one client, sequential:
+    /// the server's CPU per request, which the neighbours on a shared machine do not change.
+    /// </summary>
+    private static async Task ProbeAsync(GatewayBench.PortalProcess portal, string token, Targets targets, int requests)
+    {
+        using var client = Client(portal.Address, token);
+        var random = new Random(7);
+        var submits = 0;
+        var probes = ListPages.Select(p => (Name: p, Make: (Func<HttpRequestMessage>)(() => Html($"{p}?page={random.Next(1, targets.PageCounts[p] + 1)}"))))
+            .Concat(Mix.Skip(1).Where(m => m.Class != "submit").Select(m => (Name: m.Class, Make: (Func<HttpRequestMessage>)(() => Request(m.Class, targets, random, ref submits)))));
+        foreach (var (name, make) in probes)
+        {
+            var cpu = portal.CpuTime;
+            var times = new List<double>();
+            for (var i = 0; i < requests; i++)
+            {
+                using var request = make();
+                var start = Stopwatch.GetTimestamp();
+                using var response = await client.SendAsync(request);
+                await response.Content.CopyToAsync(Stream.Null);
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            var sorted = times.Order().ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"probe {name,-12}: server CPU {(portal.CpuTime - cpu).TotalMilliseconds / requests,6:F1} ms per request; wall p50 {GatewayBench.Percentile(sorted, 0.5):F1} ms, max {sorted[^1]:F1} ms"));
+        }
     }
 
     private static string Pick(Random random)

@@ -84,7 +84,8 @@ public static class TemplatesApi
 
         try
         {
-            return JsonNode.Parse(text) is JsonObject { } obj && obj["yaml"] is JsonValue v && v.TryGetValue<string>(out var yaml)
+            // Duplicate members would only throw when the object is first read (a 500): refuse them while parsing.
+            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) is JsonObject { } obj && obj["yaml"] is JsonValue v && v.TryGetValue<string>(out var yaml)
                 ? yaml
                 : Problem.Invalid("yaml", "A JSON body must be {\"yaml\": \"<the template text>\"}.");
         }

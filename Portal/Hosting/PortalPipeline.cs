@@ -16,6 +16,9 @@ public static class PortalPipeline
         {
             ExceptionHandler = HandleExceptionAsync,
             StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+
+            // A malformed request is the client's error, answered with a 4xx: not an error in the server log.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });
         app.Use(SecurityHeaders.ApplyAsync);
 
@@ -23,6 +26,7 @@ public static class PortalPipeline
         app.UseWhen(c => ApiPaths.IsApi(c.Request), api => api.UseStatusCodePages(context =>
             ProblemResponses.WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode)));
         app.UseWhen(c => !ApiPaths.IsApi(c.Request), ui => ui.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.Use(RequestGuards.ApplyAsync);
 
         // Setup exists only while no user does: answer 404 for every method before any form
         // handling runs, so a late POST cannot even reach the page.

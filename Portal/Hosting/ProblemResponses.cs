@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Portal.Hosting;
 
@@ -17,7 +18,8 @@ public static class ProblemResponses
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Detail = detail },
+            // The framework's default titles skip some statuses (413, 429, 431); the reason phrase fills them.
+            ProblemDetails = new ProblemDetails { Status = status, Title = status != StatusCodes.Status500InternalServerError && ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } reason ? reason : null, Detail = detail },
         });
     }
 }

@@ -39,7 +39,7 @@ public sealed class PortalCluster : IAsyncLifetime
 
         await A.CreateUserAsync(TestAccounts.Admin);
         AdminToken = await A.CreateTokenAsync(TestAccounts.Admin.Email, "cluster test");
-        var generated = await A.RunCliAsync(["data", "generate", "--country", "us", "--version", "2024.1.0", "--households", "2500", "--seed", "7"]);
+        var generated = await A.RunCliAsync(["data", "generate", "--country", "us", "--version", "2024.1.0", "--households", "300", "--seed", "7"]);
         Assert.True(generated.ExitCode == 0, generated.ToString());
 
         // One after the other, as scripts/cluster.sh does: the first creates the data-protection key.
@@ -98,6 +98,10 @@ public sealed class PortalCluster : IAsyncLifetime
         node.EnvironmentVariables["Scheduler__ClusterCheckinInterval"] = CheckinInterval;
         node.EnvironmentVariables["Scheduler__ClusterCheckinMisfireThreshold"] = CheckinMisfireThreshold;
         node.EnvironmentVariables["Simulations__MaxConcurrentJobs"] = "1";
+
+        // A computation takes a few hundred milliseconds; the pause makes each job last about a second,
+        // so the kill lands while one is in flight.
+        node.EnvironmentVariables["Simulations__JobDelayMs"] = "800";
         return node;
     }
 }

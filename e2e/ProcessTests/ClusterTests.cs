@@ -69,6 +69,10 @@ public sealed partial class ClusterTests(PortalCluster cluster, ITestOutputHelpe
         await ApiAssert.JsonAsync(await onA.DeleteAsync($"/api/tokens/{id}"));
         using var afterRevoke = await onB.GetAsync("/api/me");
         Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
+
+        // The key ring that signed all this is in the database, not in either node's key directory.
+        Assert.True(await ScalarAsync("SELECT count(*) FROM \"DataProtectionKeys\"") >= 1);
+        Assert.All(new[] { cluster.A, cluster.B }, node => Assert.Empty(Directory.EnumerateFiles(Path.Combine(node.DataDir, "keys"))));
     }
 
     [PostgresFact]
@@ -150,7 +154,7 @@ public sealed partial class ClusterTests(PortalCluster cluster, ITestOutputHelpe
     private sealed record RunRow(string RunId, string JobId, string Status);
 
     /// <summary>
-    /// Polls until a node runs one of <paramref name="jobIds"/> whose row was claimed under 200 ms ago
+    /// Polls until a node runs one of <paramref name="jobIds"/> whose row was claimed under 400 ms ago
     /// (jobs take about a second), and returns that node with every job it runs.
     /// </summary>
     private async Task<RunningOn> JustStartedAsync(List<string> jobIds, TimeSpan timeout)
@@ -167,7 +171,7 @@ public sealed partial class ClusterTests(PortalCluster cluster, ITestOutputHelpe
             if (running.Count > 0)
             {
                 var rows = await ReadJobsAsync([.. running.Select(r => r.JobId)]);
-                var fresh = rows.FirstOrDefault(r => r.Status == "running" && DateTime.UtcNow - r.StartedUtc < TimeSpan.FromMilliseconds(200));
+                var fresh = rows.FirstOrDefault(r => r.Status == "running" && DateTime.UtcNow - r.StartedUtc < TimeSpan.FromMilliseconds(400));
                 if (fresh is not null)
                 {
                     var node = running.First(r => r.JobId == fresh.JobId).Node;

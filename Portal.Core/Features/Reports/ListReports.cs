@@ -54,8 +54,10 @@ public sealed class ListReportsHandler(PortalDbContext db)
             "country" => sorting.Apply(query, r => r.CountryId, r => r.Id),
             _ => sorting.Apply(query, r => r.CreatedAt, r => r.Id),
         };
-        var rows = await sorted
-            .Skip((page - 1) * size).Take(size)
+        // The page's ids first (a narrow sort), then their rows: see ListSimulationJobsHandler.
+        var ids = await sorted.Select(r => r.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        var rows = await db.ReportOutputs.AsNoTracking()
+            .Where(r => ids.Contains(r.Id))
             .Select(r => new
             {
                 Report = new
@@ -69,7 +71,7 @@ public sealed class ListReportsHandler(PortalDbContext db)
             .ToListAsync(ct);
         var policyIds = rows.SelectMany(r => new[] { r.Baseline?.PolicyId, r.ReformPolicyId }).OfType<long>().Distinct().ToList();
         var labels = await db.LegacyPolicies.AsNoTracking().Where(p => policyIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Label, ct);
-        var items = rows.Select(x =>
+        var items = rows.OrderBy(x => ids.IndexOf(x.Report.Id)).Select(x =>
         {
             var r = x.Report;
             var baselineId = x.Baseline?.PolicyId ?? 0;

@@ -145,7 +145,11 @@ public sealed class ListRunsHandler(PortalDbContext db)
             _ => asc ? runs.OrderBy(r => r.CreatedAt) : runs.OrderByDescending(r => r.CreatedAt),
         };
         sorted = asc ? sorted.ThenBy(r => r.RunId) : sorted.ThenByDescending(r => r.RunId);
-        var rows = await sorted.Skip(skip).Take(limit).ToListAsync(ct);
+        // The page's ids first (a narrow sort instead of sorting whole rows with their spec and
+        // provenance text), then those rows in that order.
+        var ids = await sorted.Select(r => r.Id).Skip(skip).Take(limit).ToListAsync(ct);
+        var found = await db.Runs.AsNoTracking().Where(r => ids.Contains(r.Id)).ToListAsync(ct);
+        var rows = found.OrderBy(r => ids.IndexOf(r.Id)).ToList();
         return new RunList(rows.Select(RunSummary.From).ToList(), total, rows.Count, skip, limit);
     }
 

@@ -21,10 +21,12 @@ public sealed class RunRecovery(PortalDbContext db, RunRecorder recorder, Databa
     /// <summary>Only jobs finished this recently are looked at, so a start never backfills years of history.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromDays(7);
 
+    public const string OrphanedError = "The portal stopped before this run's job was queued; start the run again.";
+
     /// <summary>
     /// Repairs the registry rows of top-level jobs that finished before <paramref name="processStartUtc"/>
     /// (a job this process finishes has its hook running already). Single node (SQLite) only: on a
-    /// PostgreSQL cluster another live node's hook could be writing the same rows. Returns the jobs handed over.
+    /// PostgreSQL cluster another live node's hook could be writing the same rows. Returns the jobs handed over plus the runs failed.
     /// </summary>
     public async Task<int> RecoverAsync(DateTime processStartUtc, CancellationToken ct = default)
     {
@@ -39,6 +41,15 @@ public sealed class RunRecovery(PortalDbContext db, RunRecorder recorder, Databa
             .Where(r => r.Status == RunStatuses.Writing
                 && db.SimulationJobs.Any(j => j.JobId == r.JobId && j.CompletedUtc != null && j.CompletedUtc < processStartUtc))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatuses.Submitted), ct);
+        // A run row is inserted before its job (RunExecution.QueueOwnedJobAsync): a kill in between left
+        // a run that no job will ever complete. It fails with the reason; the caller can start it again.
+        var orphaned = await db.Runs
+            .Where(r => r.Status == RunStatuses.Submitted && r.JobId == null && r.CreatedAt < processStartUtc
+                && !db.SimulationJobs.Any(j => j.RunId == r.RunId))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, RunStatuses.Failed)
+                .SetProperty(r => r.Error, OrphanedError)
+                .SetProperty(r => r.CompletedAt, processStartUtc), ct);
         var jobIds = await db.SimulationJobs.AsNoTracking()
             .Where(j => j.ParentJobId == null
                 && (j.Status == SimulationJobStatuses.Complete || j.Status == SimulationJobStatuses.Failed)
@@ -52,12 +63,13 @@ public sealed class RunRecovery(PortalDbContext db, RunRecorder recorder, Databa
             await recorder.JobFinishedAsync(jobId, ct);
         }
 
-        if (released > 0 || jobIds.Count > 0)
+        if (released > 0 || orphaned > 0 || jobIds.Count > 0)
         {
-            logger.LogWarning("Run registry repaired after an interruption: {Released} writing runs released, {Jobs} finished jobs recorded again", released, jobIds.Count);
+            logger.LogWarning("Run registry repaired after an interruption: {Released} writing runs released, {Orphaned} runs without a job failed, {Jobs} finished jobs recorded again",
+                released, orphaned, jobIds.Count);
         }
 
-        return jobIds.Count;
+        return jobIds.Count + orphaned;
     }
 }
 

@@ -58,6 +58,12 @@ public sealed record GatewayRequest(
             return Problem.Invalid("$", $"The request body is {utf8.Length} bytes; the limit is {MaxBytes} bytes (256 KiB).");
         }
 
+        // JsonNode decodes member names lazily: invalid UTF-8 in a name would throw on first use (a 500).
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            return Problem.Invalid("$", "The body is not valid UTF-8.");
+        }
+
         JsonObject body;
         try
         {

@@ -67,9 +67,9 @@ public sealed class ListSimulationJobsHandler(PortalDbContext db)
 
         var total = await jobs.CountAsync(ct);
 
-        // The page is cut from the jobs alone, then joined to its 25 bundles (joining all the jobs
-        // first would look up every job's bundle before sorting); the join does not keep the order,
-        // so the rows are sorted again in memory by the same key.
+        // Two steps: the page's ids in order (the database sorts narrow rows, not whole jobs with
+        // their request JSON: on 10,000 jobs that was most of the page's time), then those jobs with
+        // their bundles, put back in that order.
         var sorting = Sorting.Normalize(request.Sort, request.Dir, SortKeys);
         var sorted = sorting.Key switch
         {
@@ -77,22 +77,17 @@ public sealed class ListSimulationJobsHandler(PortalDbContext db)
             "country" => sorting.Apply(jobs, j => j.Country, j => j.Id),
             _ => sorting.Apply(jobs, j => j.SubmittedUtc, j => j.Id),
         };
-        var rows = (await sorted
-            .Skip((page - 1) * size).Take(size)
+        var ids = await sorted.Select(j => j.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        var rows = await db.SimulationJobs.AsNoTracking()
+            .Where(j => ids.Contains(j.Id))
             .Join(db.ExecutionBundles, j => j.BundleId, b => b.BundleId, (j, b) => new
             {
                 j.JobId, j.Kind, j.Country, j.Status, j.Progress, j.Stage, j.BundleId, b.DisplayId, b.ModelVersion, b.DataVersion,
                 j.RequestJson, j.SubmittedBy, j.SubmittedUtc, j.CompletedUtc, j.Error, j.Id,
             })
-            .ToListAsync(ct)).AsQueryable();
-        var inOrder = sorting.Key switch
-        {
-            "status" => sorting.Apply(rows, r => r.Status, r => r.Id),
-            "country" => sorting.Apply(rows, r => r.Country, r => r.Id),
-            _ => sorting.Apply(rows, r => r.SubmittedUtc, r => r.Id),
-        };
+            .ToListAsync(ct);
+        var inOrder = rows.OrderBy(r => ids.IndexOf(r.Id));
         var items = inOrder
-            .AsEnumerable()
             .Select(r =>
             {
                 var inputs = GatewayInputs.Parse(r.RequestJson);

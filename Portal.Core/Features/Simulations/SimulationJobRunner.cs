@@ -81,6 +81,11 @@ public sealed class SimulationJobRunner(
             }
             else
             {
+                if (options.JobDelayMs > 0)
+                {
+                    await Task.Delay(options.JobDelayMs, ct);
+                }
+
                 var node = await executor.ExecuteAsync(job, progress, ct);
                 result = node.ToJsonString();
             }

@@ -30,6 +30,9 @@ public sealed class SimulationOptions
     /// <summary>Minimum time between two progress writes of one job (the final state is always written).</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Test hook: pause this long after a job is claimed and before it computes, so a process can be killed mid-job.</summary>
+    public int JobDelayMs { get; set; }
+
     public static SimulationOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<SimulationOptions>() ?? new SimulationOptions();

@@ -55,7 +55,8 @@ public sealed record ModelProvenance(
     {
         try
         {
-            return JsonNode.Parse(json) is JsonObject obj ? FromJson(obj) : Problem.Invalid("provenance", "Expected a JSON object.");
+            // Duplicate members would only throw later, when the object is first read (a 500), so refuse them here.
+            return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) is JsonObject obj ? FromJson(obj) : Problem.Invalid("provenance", "Expected a JSON object.");
         }
         catch (JsonException e)
         {

@@ -71,4 +71,27 @@ public sealed class RunRecoveryTests(RunsFixture portal) : IClassFixture<RunsFix
         await using var scope = portal.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<RunRecovery>().RecoverAsync(DateTime.UtcNow.AddSeconds(1));
     }
+
+    [Fact]
+    public async Task A_run_whose_job_was_never_queued_fails_with_the_reason_at_start_up()
+    {
+        // The kill landed between the run's insert and its job's (RunExecution.QueueOwnedJobAsync).
+        var run = new RunRecord
+        {
+            RunId = RunIds.New(), Kind = RunKinds.Template, Source = "api", Country = "us", BundleId = portal.Latest.BundleId,
+            SpecSha256 = new string('0', 64), SpecText = "x", SubmittedBy = "test", CreatedAt = DateTime.UtcNow.AddMinutes(-1),
+        };
+        run.SearchText = RunSearch.Text(run);
+        await portal.WithDbAsync(db =>
+        {
+            db.Runs.Add(run);
+            return db.SaveChangesAsync();
+        });
+
+        Assert.True(await RecoverAsync() >= 1);
+        var after = await portal.WithDbAsync(db => db.Runs.AsNoTracking().SingleAsync(r => r.RunId == run.RunId));
+        Assert.Equal(RunStatuses.Failed, after.Status);
+        Assert.Equal(RunRecovery.OrphanedError, after.Error);
+        Assert.NotNull(after.CompletedAt);
+    }
 }

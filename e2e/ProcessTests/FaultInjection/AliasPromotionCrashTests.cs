@@ -47,6 +47,11 @@ public sealed class AliasPromotionCrashTests(CrashPortal portal, ITestOutputHelp
             var changes = loops.Sum(l => l.Changes);
             total += changes;
             trials.Log($"trial {trial}: {changes} changes acknowledged ({loops.Sum(l => l.Conflicts)} If-Match conflicts), highest revision seen {acknowledged}");
+            if (loops.Select(l => l.FirstConflict).FirstOrDefault(c => c is not null) is { } conflict)
+            {
+                trials.Log($"trial {trial}: first conflict: {(conflict.Length > 300 ? conflict[..300] : conflict)}");
+            }
+
             Assert.True(loops.All(l => l.Unexpected is null), string.Join(Environment.NewLine, loops.Select(l => l.Unexpected)));
 
             await portal.StartAsync();
@@ -107,6 +112,9 @@ public sealed class AliasPromotionCrashTests(CrashPortal portal, ITestOutputHelp
 
         public int Conflicts { get; private set; }
 
+        /// <summary>The first 412/409 answer, for the log (a rollback of an alias that never moved is a 409).</summary>
+        public string? FirstConflict { get; private set; }
+
         /// <summary>An answer other than 200/412/409 (e.g. a 500) while the server was up.</summary>
         public string? Unexpected { get; private set; }
 
@@ -133,6 +141,7 @@ public sealed class AliasPromotionCrashTests(CrashPortal portal, ITestOutputHelp
                         break;
                     case HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict:
                         Conflicts++;
+                        FirstConflict ??= $"{change.Method} {change.RequestUri?.AbsolutePath} If-Match {etag}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync(ct)}";
                         break;
                     default:
                         Unexpected ??= $"{change.Method} {change.RequestUri}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync(ct)}";
