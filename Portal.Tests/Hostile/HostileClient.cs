@@ -10,7 +10,22 @@ namespace Portal.Tests.Hostile;
 /// </summary>
 public sealed class HostileClient(HttpClient client, StateSnapshot state, Func<Payload, bool>? answeredByApi = null)
 {
+    // Only the first failures are kept in full: a payload can carry a 1 MB body, and a broken rule
+    // that fails every request must give a readable report, not an out-of-memory test host.
+    private const int KeptFailures = 50;
+
     public List<(Payload Payload, string Reason)> Failures { get; } = [];
+
+    public int FailureCount { get; private set; }
+
+    private void Fail(Payload payload, string reason)
+    {
+        FailureCount++;
+        if (Failures.Count < KeptFailures)
+        {
+            Failures.Add((payload, reason));
+        }
+    }
 
     public Dictionary<int, int> StatusCounts { get; } = [];
 
@@ -36,7 +51,7 @@ public sealed class HostileClient(HttpClient client, StateSnapshot state, Func<P
         }
         catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException)
         {
-            Failures.Add((payload, $"the request failed instead of getting an answer: {e.GetType().Name}: {e.Message}"));
+            Fail(payload, $"the request failed instead of getting an answer: {e.GetType().Name}: {e.Message}");
             state.Changes();
             return new HttpResponseMessage(System.Net.HttpStatusCode.InternalServerError);
         }
@@ -54,7 +69,7 @@ public sealed class HostileClient(HttpClient client, StateSnapshot state, Func<P
 
         if (reason is not null)
         {
-            Failures.Add((payload, $"{reason}\n  Response {status}: {Truncate(System.Text.Encoding.UTF8.GetString(body))}"));
+            Fail(payload, $"{reason}\n  Response {status}: {Truncate(System.Text.Encoding.UTF8.GetString(body))}");
         }
 
         return response;
@@ -107,7 +122,7 @@ public sealed class HostileClient(HttpClient client, StateSnapshot state, Func<P
         }
 
         var byReason = Failures.GroupBy(f => f.Payload.Url.Split('?')[0] + " " + f.Reason.Split('\n')[0][..Math.Min(60, f.Reason.Split('\n')[0].Length)]);
-        var lines = new List<string> { $"{Failures.Count} hostile requests broke a rule ({byReason.Count()} distinct). First failing payload, in full:", "", Failures[0].Payload.Describe(), "  => " + Failures[0].Reason, "", "Others:" };
+        var lines = new List<string> { $"{FailureCount} hostile requests broke a rule ({byReason.Count()} distinct among the first {Failures.Count}). First failing payload, in full:", "", Failures[0].Payload.Describe(), "  => " + Failures[0].Reason, "", "Others:" };
         lines.AddRange(byReason.Take(max * 4).Select(g => $"- {g.Count()}× {g.First().Payload.Method} {g.First().Payload.Url[..Math.Min(120, g.First().Payload.Url.Length)]} [{g.First().Payload.Kind}] => {Truncate(g.First().Reason, 400)}"));
         return string.Join("\n", lines);
     }

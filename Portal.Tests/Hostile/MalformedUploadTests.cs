@@ -56,7 +56,7 @@ public sealed class MalformedUploadTests(PortalFactory factory) : IClassFixture<
         var hostile = new HostileClient(client, state);
         var clock = Stopwatch.StartNew();
         var response = await hostile.SendAsync(payload, configure);
-        Assert.True(hostile.Failures.Count == 0, hostile.Report());
+        Assert.True(hostile.FailureCount == 0, hostile.Report());
         Assert.True((int)response.StatusCode is 400 or 413 or 415 or 422, $"{payload.Kind}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"{payload.Kind} took {clock.Elapsed}");
     }

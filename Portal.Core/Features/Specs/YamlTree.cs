@@ -99,17 +99,37 @@ public static class YamlTree
             return (null, stream.Documents.Count == 0 ? "line 1, column 1: the document is empty." : "line 1, column 1: expected one YAML document, found several.", 1, 1);
         }
 
-        return (Convert(stream.Documents[0].RootNode), null, 0, 0);
+        // Aliases share nodes in the loaded stream but are copied here, so nine anchors of nine
+        // aliases each ("billion laughs") would expand to a billion nodes: count them and stop.
+        var budget = new int[] { MaxNodes };
+        try
+        {
+            return (Convert(stream.Documents[0].RootNode, budget), null, 0, 0);
+        }
+        catch (NodeBudgetExceeded)
+        {
+            return (null, $"line 1, column 1: the document expands to more than {MaxNodes} nodes (through YAML aliases); the limit is {MaxNodes}.", 1, 1);
+        }
     }
 
-    private static YamlNodeAt Convert(YamlNode node)
+    /// <summary>Far above any real spec or template (a few hundred nodes), far below a memory problem.</summary>
+    public const int MaxNodes = 100_000;
+
+    private sealed class NodeBudgetExceeded : Exception;
+
+    private static YamlNodeAt Convert(YamlNode node, int[] budget)
     {
+        if (--budget[0] < 0)
+        {
+            throw new NodeBudgetExceeded();
+        }
+
         var (line, column) = ((int)node.Start.Line, (int)node.Start.Column);
         return node switch
         {
             YamlScalarNode s => Scalar(s),
-            YamlMappingNode m => new YamlMapAt([.. m.Children.Select(c => KeyValuePair.Create(Scalar(c.Key), Convert(c.Value)))], line, column),
-            YamlSequenceNode q => new YamlSeqAt([.. q.Children.Select(Convert)], line, column),
+            YamlMappingNode m => new YamlMapAt([.. m.Children.Select(c => KeyValuePair.Create(Scalar(c.Key), Convert(c.Value, budget)))], line, column),
+            YamlSequenceNode q => new YamlSeqAt([.. q.Children.Select(c => Convert(c, budget))], line, column),
             _ => new YamlScalarAt("", true, line, column),
         };
     }
