@@ -28,7 +28,15 @@ public sealed class PageWatcher
                 _errorResponses.Enqueue($"{response.Status} {response.Request.Method} {response.Url}");
             }
         };
-        page.RequestFailed += (_, request) => _failedRequests.Enqueue($"{request.Method} {request.Url}: {request.Failure}");
+        page.RequestFailed += (_, request) =>
+        {
+            // ERR_ABORTED is the browser cancelling a request because the page navigated on (a test
+            // clicking through faster than a script finishes loading), not a server or asset failure.
+            if (request.Failure != "net::ERR_ABORTED")
+            {
+                _failedRequests.Enqueue($"{request.Method} {request.Url}: {request.Failure}");
+            }
+        };
         page.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
