@@ -70,23 +70,7 @@ public sealed class ReplayRunHandler(PortalDbContext db, RunExecution execution,
             return prepared.Problem!;
         }
 
-        var replay = new RunRecord
-        {
-            RunId = replayId,
-            Kind = original.Kind,
-            Source = original.Source,
-            TemplateId = original.TemplateId,
-            ModelId = original.ModelId,
-            Title = original.Title,
-            Country = original.Country,
-            BundleId = original.BundleId,
-            BundleRequested = original.BundleId,
-            SpecSha256 = original.SpecSha256,
-            SpecText = original.SpecText,
-            ProvenanceJson = original.ProvenanceJson,
-            ReplayOf = original.RunId,
-            SubmittedBy = actor.Name,
-        };
+        var replay = RunRecord.NewReplay(original, replayId, actor.Name);
         return await execution.StartAsync(replay, request, prepared.Value!, reuseCache: false, ct);
     }
 }

@@ -21,21 +21,7 @@ public sealed class ReportReplay(PortalDbContext db, RunExecution execution)
             return Problem.Conflict($"Bundle {original.BundleId}, which run {original.RunId} executed on, no longer exists.");
         }
 
-        var replay = new RunRecord
-        {
-            RunId = RunIds.New(),
-            Kind = original.Kind,
-            Source = original.Source,
-            Title = original.Title,
-            Country = original.Country,
-            BundleId = original.BundleId,
-            BundleRequested = original.BundleId,
-            SpecSha256 = original.SpecSha256,
-            SpecText = original.SpecText,
-            ProvenanceJson = original.ProvenanceJson,
-            ReplayOf = original.RunId,
-            SubmittedBy = actor.Name,
-        };
+        var replay = RunRecord.NewReplay(original, RunIds.New(), actor.Name);
         return await execution.QueueOwnedJobAsync(replay, "replay", () => new SimulationJob
         {
             Kind = ReportReplayExecutor.JobKind,

@@ -45,23 +45,7 @@ public sealed class ReportRunRecorder(PortalDbContext db)
             ["submitted_by"] = job.SubmittedBy,
             ["received_at"] = job.SubmittedUtc.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
         };
-        var run = new RunRecord
-        {
-            RunId = RunIds.New(),
-            Kind = RunKinds.Report,
-            Source = RunKinds.Report,
-            Title = $"Report #{report.Id.ToString(CultureInfo.InvariantCulture)} ({report.ReportType})",
-            Country = report.CountryId,
-            BundleId = report.BundleId,
-            BundleRequested = report.BundleId,
-            SpecSha256 = RunCanonicalJson.Sha256(spec),
-            SpecText = RunJsonText.Indented(spec),
-            ProvenanceJson = RunJsonText.Indented(provenance),
-            JobId = job.JobId,
-            SubmittedBy = job.SubmittedBy,
-            CreatedAt = job.SubmittedUtc,
-        };
-        run.SearchText = RunSearch.Text(run);
+        var run = RunRecord.ForFinishedJob(RunKinds.Report, $"Report #{report.Id.ToString(CultureInfo.InvariantCulture)} ({report.ReportType})", job, report.BundleId, spec, provenance);
         db.Runs.Add(run);
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();

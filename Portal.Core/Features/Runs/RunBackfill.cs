@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portal.Core.Data;
 using Portal.Core.Features.Simulations;
@@ -81,27 +80,5 @@ public sealed class RunBackfill(IServiceScopeFactory scopes, DatabaseSettings da
             && (j.Status == SimulationJobStatuses.Complete || j.Status == SimulationJobStatuses.Failed)
             && j.CompletedUtc != null && j.CompletedUtc < finishedBefore
             && (!db.Runs.Any(r => r.JobId == j.JobId || (r.JobId == null && r.RunId == j.RunId))
-                || db.Runs.Any(r => r.JobId == j.JobId && r.Status == RunStatuses.Submitted)));
-}
-
-/// <summary>Runs <see cref="RunBackfill"/> once after start-up, in the background (a large upgrade must not delay serving); a failure is logged and retried at the next start.</summary>
-internal sealed class RunBackfillService(RunBackfill backfill, TimeProvider time, ILogger<RunBackfillService> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var started = time.GetUtcNow().UtcDateTime;
-        try
-        {
-            await backfill.RunAsync(backfill.CutOff(started), stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-#pragma warning disable CA1031 // A backfill failure must not stop the host; the next start tries again.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            logger.LogError(e, "Run registry backfill failed; it is retried at the next start");
-        }
-    }
+                || db.Runs.Any(r => (r.JobId == j.JobId || (r.JobId == null && r.RunId == j.RunId)) && r.Status == RunStatuses.Submitted)));
 }

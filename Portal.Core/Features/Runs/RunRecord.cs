@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Portal.Core.Features.Simulations;
+
 namespace Portal.Core.Features.Runs;
 
 /// <summary>
@@ -70,6 +73,51 @@ public sealed class RunRecord
     public DateTime CreatedAt { get; set; }
 
     public DateTime? CompletedAt { get; set; }
+
+    /// <summary>
+    /// The row of a job recorded when it finished (a gateway job or a report computation): the spec and
+    /// provenance are derived from the job, the run is dated by the job's submit.
+    /// </summary>
+    public static RunRecord ForFinishedJob(string kind, string? title, SimulationJob job, string? bundleRequested, JsonNode spec, JsonObject provenance)
+    {
+        var run = new RunRecord
+        {
+            RunId = RunIds.New(),
+            Kind = kind,
+            Source = kind,
+            Title = title,
+            Country = job.Country,
+            BundleId = job.BundleId,
+            BundleRequested = bundleRequested,
+            SpecSha256 = RunCanonicalJson.Sha256(spec),
+            SpecText = RunJsonText.Indented(spec),
+            ProvenanceJson = RunJsonText.Indented(provenance),
+            JobId = job.JobId,
+            SubmittedBy = job.SubmittedBy,
+            CreatedAt = job.SubmittedUtc,
+        };
+        run.SearchText = RunSearch.Text(run);
+        return run;
+    }
+
+    /// <summary>A replay of <paramref name="original"/>: the same spec, provenance and bundle, linked by <see cref="ReplayOf"/>.</summary>
+    public static RunRecord NewReplay(RunRecord original, string runId, string submittedBy) => new()
+    {
+        RunId = runId,
+        Kind = original.Kind,
+        Source = original.Source,
+        TemplateId = original.TemplateId,
+        ModelId = original.ModelId,
+        Title = original.Title,
+        Country = original.Country,
+        BundleId = original.BundleId,
+        BundleRequested = original.BundleId,
+        SpecSha256 = original.SpecSha256,
+        SpecText = original.SpecText,
+        ProvenanceJson = original.ProvenanceJson,
+        ReplayOf = original.RunId,
+        SubmittedBy = submittedBy,
+    };
 }
 
 public static class RunKinds

@@ -104,6 +104,7 @@ public sealed class RunRecorder(PortalDbContext db, RunArtifactWriter writer, Re
     {
         var spec = GatewaySpec.From(job);
         var inputs = GatewayInputs.Parse(job.RequestJson);
+        var request = JsonNode.Parse(job.RequestJson) as JsonObject;
         var provenance = new JsonObject
         {
             ["source"] = RunKinds.Gateway,
@@ -111,27 +112,11 @@ public sealed class RunRecorder(PortalDbContext db, RunArtifactWriter writer, Re
             ["job_kind"] = job.Kind,
             ["telemetry_run_id"] = job.RunId,
             ["submitted_by"] = job.SubmittedBy,
-            ["requested"] = (JsonNode.Parse(job.RequestJson) as JsonObject)?["requested"]?.DeepClone(),
-            ["resolved_via"] = (JsonNode.Parse(job.RequestJson) as JsonObject)?["resolved_via"]?.DeepClone(),
+            ["requested"] = request?["requested"]?.DeepClone(),
+            ["resolved_via"] = request?["resolved_via"]?.DeepClone(),
             ["received_at"] = job.SubmittedUtc.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
         };
-        var run = new RunRecord
-        {
-            RunId = RunIds.New(),
-            Kind = RunKinds.Gateway,
-            Source = RunKinds.Gateway,
-            Title = inputs.Title,
-            Country = job.Country,
-            BundleId = job.BundleId,
-            BundleRequested = (string?)provenance["requested"]?["bundle"],
-            SpecSha256 = RunCanonicalJson.Sha256(spec),
-            SpecText = RunJsonText.Indented(spec),
-            ProvenanceJson = RunJsonText.Indented(provenance),
-            JobId = job.JobId,
-            SubmittedBy = job.SubmittedBy,
-            CreatedAt = job.SubmittedUtc,
-        };
-        run.SearchText = RunSearch.Text(run);
+        var run = RunRecord.ForFinishedJob(RunKinds.Gateway, inputs.Title, job, (string?)provenance["requested"]?["bundle"], spec, provenance);
         db.Runs.Add(run);
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();

@@ -30,7 +30,6 @@ public static class RunServices
         services.AddScoped<GetRunFileHandler>();
         services.AddScoped<CompareRunsHandler>();
         services.AddSingleton<RunBackfill>();
-        services.AddHostedService<RunBackfillService>();
         return services;
     }
 }
