@@ -66,26 +66,13 @@ public sealed class CreateReportHandler(PortalDbContext db, ModelCatalog catalog
             }
         }
 
-        var parsedYear = ReportInputs.Year(request.Year, model.DefaultPeriod, "year", "\"2026\"");
-        if (!parsedYear.Succeeded)
+        var inputs = await ReportInputs.CheckAsync(resolver, country, request.Year, model.DefaultPeriod, "year", "\"2026\"", request.Target, request.Bundle, request.Version, request.Dataset, ct);
+        if (!inputs.Succeeded)
         {
-            return parsedYear.Problem!;
+            return inputs.Problem!;
         }
 
-        var checkedTarget = ReportInputs.Target(request.Target);
-        if (!checkedTarget.Succeeded)
-        {
-            return checkedTarget.Problem!;
-        }
-
-        var (year, target) = (parsedYear.Value, checkedTarget.Value!);
-        var resolved = await ReportInputs.ResolveBundleAsync(resolver, country, request.Bundle, request.Version, request.Dataset, year, ct);
-        if (!resolved.Succeeded)
-        {
-            return resolved.Problem!;
-        }
-
-        var bundle = resolved.Value!.Bundle;
+        var (year, target, bundle) = inputs.Value;
         var type = ReportTypes.For(simulation1.PopulationType);
         var yearText = year.ToString(CultureInfo.InvariantCulture);
         var options = ReportOptions.Json(type == ReportTypes.Economy ? target : EconomyTargets.General);

@@ -51,26 +51,13 @@ public sealed class GetEconomyHandler(PortalDbContext db, ModelCatalog catalog, 
             return region.Problem!;
         }
 
-        var parsedYear = ReportInputs.Year(request.TimePeriod, model.DefaultPeriod, "time_period", "2026");
-        if (!parsedYear.Succeeded)
+        var inputs = await ReportInputs.CheckAsync(resolver, country, request.TimePeriod, model.DefaultPeriod, "time_period", "2026", request.Target, request.Bundle, request.Version, request.Dataset, ct);
+        if (!inputs.Succeeded)
         {
-            return parsedYear.Problem!;
+            return inputs.Problem!;
         }
 
-        var checkedTarget = ReportInputs.Target(request.Target);
-        if (!checkedTarget.Succeeded)
-        {
-            return checkedTarget.Problem!;
-        }
-
-        var (year, target) = (parsedYear.Value, checkedTarget.Value!);
-        var resolved = await ReportInputs.ResolveBundleAsync(resolver, country, request.Bundle, request.Version, request.Dataset, year, ct);
-        if (!resolved.Succeeded)
-        {
-            return resolved.Problem!;
-        }
-
-        var bundle = resolved.Value!.Bundle;
+        var (year, target, bundle) = inputs.Value;
         var key = ReformImpactKey.Build(country, reform.Id, baseline.Id, region.Value!.ToString(), year.ToString(CultureInfo.InvariantCulture), bundle, target);
         var row = await key.Match(db.ReformImpacts.AsNoTracking()).FirstOrDefaultAsync(ct);
         if (row is not null)

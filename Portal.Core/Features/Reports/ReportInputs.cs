@@ -11,6 +11,35 @@ namespace Portal.Core.Features.Reports;
 /// </summary>
 internal static class ReportInputs
 {
+    /// <summary>
+    /// The year (or <paramref name="defaultYear"/>), the target and the bundle, checked in that order;
+    /// the first problem is the answer.
+    /// </summary>
+    public static async Task<Result<(int Year, string Target, ExecutionBundle Bundle)>> CheckAsync(
+        GatewayBundleResolver resolver, string country, string? yearText, int defaultYear, string yearField, string yearExample,
+        string? target, string? bundle, string? version, string? dataset, CancellationToken ct)
+    {
+        var year = Year(yearText, defaultYear, yearField, yearExample);
+        if (!year.Succeeded)
+        {
+            return year.Problem!;
+        }
+
+        var checkedTarget = Target(target);
+        if (!checkedTarget.Succeeded)
+        {
+            return checkedTarget.Problem!;
+        }
+
+        var resolved = await ResolveBundleAsync(resolver, country, bundle, version, dataset, year.Value, ct);
+        if (!resolved.Succeeded)
+        {
+            return resolved.Problem!;
+        }
+
+        return (year.Value, checkedTarget.Value!, resolved.Value!.Bundle);
+    }
+
     /// <summary>The year in <paramref name="text"/>, or <paramref name="fallback"/> when absent.</summary>
     public static Result<int> Year(string? text, int fallback, string field, string example)
     {
