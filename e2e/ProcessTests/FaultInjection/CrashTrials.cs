@@ -76,4 +76,23 @@ public sealed class CrashTrials
             // The server died under the request: whether it was applied is what the invariants check.
         }
     }
+
+    /// <summary>
+    /// The trial loop of a timed scenario: run <paramref name="operation"/>, SIGKILL the portal after a
+    /// random share of its uncrashed duration <paramref name="span"/>, restart, and wait (bounded) until
+    /// <paramref name="problem"/> finds nothing wrong; <paramref name="summary"/> logs the state around each restart.
+    /// </summary>
+    public async Task KillAndRecoverAsync(CrashPortal portal, TimeSpan span, Func<CancellationToken, Task> operation, Func<string?> problem, Func<string> summary)
+    {
+        for (var trial = 1; trial <= Count; trial++)
+        {
+            // The previous trial's restart left a cold process, as the measured run had.
+            var delay = KillDelay(trial, span);
+            await KillDuringAsync(portal.Process, operation, delay);
+            Log($"trial {trial}: after the kill: {summary()}");
+            await portal.StartAsync();
+            var settled = await portal.SettleAsync($"{_scenario} trial {trial} (seed {Seed})", () => Task.FromResult(problem()));
+            Log($"trial {trial}: settled {settled.TotalMilliseconds:F0} ms after the restart: {summary()}");
+        }
+    }
 }

@@ -28,15 +28,7 @@ public sealed class PublishCrashTests(CrashPortal portal, ITestOutputHelper outp
         var span = measured.Elapsed;
         trials.Log($"uncrashed publish of {Areas.Length} areas: {span.TotalMilliseconds:F0} ms");
 
-        for (var trial = 1; trial <= trials.Count; trial++)
-        {
-            var delay = trials.KillDelay(trial, span);
-            await CrashTrials.KillDuringAsync(portal.Process, ct => PublishAndWaitAsync(portal, ct), delay);
-            trials.Log($"trial {trial}: after the kill: {Summary(portal.Database)}");
-            await portal.StartAsync();
-            var settled = await portal.SettleAsync($"publish trial {trial} (seed {trials.Seed})", () => Task.FromResult(Problem(portal)));
-            trials.Log($"trial {trial}: settled {settled.TotalMilliseconds:F0} ms after the restart: {Summary(portal.Database)}");
-        }
+        await trials.KillAndRecoverAsync(portal, span, ct => PublishAndWaitAsync(portal, ct), () => Problem(portal), () => Summary(portal.Database));
 
         trials.Log($"done: {trials.Count} trials, 0 failures, {clock.Elapsed.TotalSeconds:F1} s");
     }

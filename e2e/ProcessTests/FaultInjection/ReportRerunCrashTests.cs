@@ -35,15 +35,7 @@ public sealed class ReportRerunCrashTests(CrashPortal portal, ITestOutputHelper 
         var span = measured.Elapsed;
         trials.Log($"uncrashed rerun → complete (reports {string.Join(", ", reports)}): {span.TotalMilliseconds:F0} ms");
 
-        for (var trial = 1; trial <= trials.Count; trial++)
-        {
-            var delay = trials.KillDelay(trial, span);
-            await CrashTrials.KillDuringAsync(portal.Process, ct => RerunAndWaitAsync(portal, reports, ct), delay);
-            trials.Log($"trial {trial}: after the kill: {Summary(portal.Database)}");
-            await portal.StartAsync();
-            var settled = await portal.SettleAsync($"report trial {trial} (seed {trials.Seed})", () => Task.FromResult(Problem(portal)));
-            trials.Log($"trial {trial}: settled {settled.TotalMilliseconds:F0} ms after the restart: {Summary(portal.Database)}");
-        }
+        await trials.KillAndRecoverAsync(portal, span, ct => RerunAndWaitAsync(portal, reports, ct), () => Problem(portal), () => Summary(portal.Database));
 
         // A report can still be rerun after the crashes: nothing holds it.
         await RerunAndWaitAsync(portal, reports, CancellationToken.None);

@@ -29,16 +29,7 @@ public sealed class SimulationCrashTests(CrashPortal portal, ITestOutputHelper o
         var span = measured.Elapsed;
         trials.Log($"uncrashed submit → complete: {span.TotalMilliseconds:F0} ms");
 
-        for (var trial = 1; trial <= trials.Count; trial++)
-        {
-            // The previous trial's restart left a cold process, as the measured run had.
-            var delay = trials.KillDelay(trial, span);
-            await CrashTrials.KillDuringAsync(portal.Process, ct => SubmitAndWaitAsync(portal, ct), delay);
-            trials.Log($"trial {trial}: after the kill: {Summary(portal.Database)}");
-            await portal.StartAsync();
-            var settled = await portal.SettleAsync($"simulation trial {trial} (seed {trials.Seed})", () => Task.FromResult(Problem(portal)));
-            trials.Log($"trial {trial}: settled {settled.TotalMilliseconds:F0} ms after the restart: {Summary(portal.Database)}");
-        }
+        await trials.KillAndRecoverAsync(portal, span, ct => SubmitAndWaitAsync(portal, ct), () => Problem(portal), () => Summary(portal.Database));
 
         trials.Log($"done: {trials.Count} trials, 0 failures, {clock.Elapsed.TotalSeconds:F1} s");
     }
