@@ -20,6 +20,13 @@ internal sealed class SqliteBusyTimeout(int milliseconds) : DbConnectionIntercep
         return Instances.GetOrAdd(ms, t => new SqliteBusyTimeout(t));
     }
 
+    /// <summary>
+    /// Run once per native connection: the busy wait, and reads through a memory map (256 MiB) —
+    /// without it every page a list query touched beyond the 2 MiB page cache was a pread() and a
+    /// copy, a tenth of a busy server's CPU at 10,000 rows per list.
+    /// </summary>
+    internal static string PragmasOnOpen(int busyTimeoutMs) => $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA mmap_size = 268435456;";
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -40,7 +47,7 @@ internal sealed class SqliteBusyTimeout(int milliseconds) : DbConnectionIntercep
 
         applied.AddOrUpdate(handle, handle);
         using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {milliseconds};";
+        command.CommandText = PragmasOnOpen(milliseconds);
         command.ExecuteNonQuery();
     }
 }

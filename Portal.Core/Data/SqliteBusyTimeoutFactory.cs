@@ -30,7 +30,7 @@ public sealed class SqliteBusyTimeoutFactory : DbProviderFactory
 
             // The wait matches the connection's Default Timeout, as for EF's connections.
             using var command = CreateCommand();
-            command.CommandText = $"PRAGMA busy_timeout = {DefaultTimeout * 1000};";
+            command.CommandText = SqliteBusyTimeout.PragmasOnOpen(DefaultTimeout * 1000);
             command.ExecuteNonQuery();
         }
     }

@@ -26,6 +26,9 @@ internal sealed class ExecutionBundleConfiguration : IEntityTypeConfiguration<Ex
         builder.HasIndex(b => b.BundleId).IsUnique();
         builder.HasIndex(b => b.DisplayId).IsUnique();
         builder.HasIndex(b => new { b.Country, b.CreatedUtc });
+        // The bundles list's other sorts (ties broken by id).
+        builder.HasIndex(b => new { b.Country, b.Id });
+        builder.HasIndex(b => new { b.DataVersion, b.Id });
     }
 }
 

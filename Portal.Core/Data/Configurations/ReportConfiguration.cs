@@ -77,6 +77,11 @@ internal sealed class ReportOutputConfiguration : IEntityTypeConfiguration<Repor
         builder.HasIndex(r => r.JobId);
         builder.HasIndex(r => new { r.CountryId, r.CreatedAt });
         builder.HasIndex(r => new { r.OwnerId, r.CreatedAt });
+        // One per sort of the reports list (ties broken by id), so a page never sorts the table.
+        builder.HasIndex(r => new { r.CreatedAt, r.Id });
+        builder.HasIndex(r => new { r.Status, r.Id });
+        builder.HasIndex(r => new { r.Year, r.Id });
+        builder.HasIndex(r => new { r.CountryId, r.Id });
     }
 }
 

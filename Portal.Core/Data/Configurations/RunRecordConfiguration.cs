@@ -30,9 +30,14 @@ internal sealed class RunRecordConfiguration : IEntityTypeConfiguration<RunRecor
         builder.Property(r => r.SearchText).IsRequired();
         builder.Property(r => r.SubmittedBy).HasMaxLength(256).IsRequired();
         builder.HasIndex(r => r.RunId).IsUnique();
-        builder.HasIndex(r => r.CreatedAt);
         builder.HasIndex(r => new { r.Source, r.CreatedAt });
-        builder.HasIndex(r => r.TemplateId);
+        // One per sort of the registry (ties broken by run id), so a page never sorts the table.
+        builder.HasIndex(r => new { r.CreatedAt, r.RunId });
+        builder.HasIndex(r => new { r.CompletedAt, r.RunId });
+        builder.HasIndex(r => new { r.TemplateId, r.RunId });
+        builder.HasIndex(r => new { r.Country, r.RunId });
+        builder.HasIndex(r => new { r.Status, r.RunId });
+        builder.HasIndex(r => new { r.Source, r.RunId });
         builder.HasIndex(r => r.ModelId);
         builder.HasIndex(r => r.BundleId);
         builder.HasIndex(r => r.JobId);

@@ -56,26 +56,33 @@ public sealed class ListReportsHandler(PortalDbContext db)
         };
         // The page's ids first (a narrow sort), then their rows: see ListSimulationJobsHandler.
         var ids = await sorted.Select(r => r.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
-        var rows = await db.ReportOutputs.AsNoTracking()
-            .Where(r => ids.Contains(r.Id))
-            .Select(r => new
-            {
-                Report = new
+        // Left joins for the two simulations: a correlated FirstOrDefault() here became a window
+        // function over the whole simulations table on every render.
+        var rows = await (
+                from r in db.ReportOutputs.AsNoTracking().Where(r => ids.Contains(r.Id))
+                join s1 in db.ReportSimulations on r.Simulation1Id equals s1.Id into baselines
+                from baseline in baselines.DefaultIfEmpty()
+                join s2 in db.ReportSimulations on r.Simulation2Id equals (long?)s2.Id into reforms
+                from reform in reforms.DefaultIfEmpty()
+                select new
                 {
-                    r.Id, r.CountryId, r.ReportType, r.Status, r.Year, r.Simulation1Id, r.Simulation2Id, r.BundleId, r.ApiVersion,
-                    r.OwnerId, r.OwnerName, r.CreatedAt, r.UpdatedAt, r.CompletedAt,
-                },
-                Baseline = db.ReportSimulations.Where(s => s.Id == r.Simulation1Id).Select(s => new { s.PopulationId, s.PolicyId }).FirstOrDefault(),
-                ReformPolicyId = db.ReportSimulations.Where(s => s.Id == r.Simulation2Id).Select(s => (long?)s.PolicyId).FirstOrDefault(),
-            })
+                    Report = new
+                    {
+                        r.Id, r.CountryId, r.ReportType, r.Status, r.Year, r.Simulation1Id, r.Simulation2Id, r.BundleId, r.ApiVersion,
+                        r.OwnerId, r.OwnerName, r.CreatedAt, r.UpdatedAt, r.CompletedAt,
+                    },
+                    BaselinePopulationId = baseline == null ? null : baseline.PopulationId,
+                    BaselinePolicyId = baseline == null ? (long?)null : baseline.PolicyId,
+                    ReformPolicyId = reform == null ? (long?)null : reform.PolicyId,
+                })
             .ToListAsync(ct);
-        var policyIds = rows.SelectMany(r => new[] { r.Baseline?.PolicyId, r.ReformPolicyId }).OfType<long>().Distinct().ToList();
+        var policyIds = rows.SelectMany(r => new[] { r.BaselinePolicyId, r.ReformPolicyId }).OfType<long>().Distinct().ToList();
         var labels = await db.LegacyPolicies.AsNoTracking().Where(p => policyIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Label, ct);
         var items = rows.OrderBy(x => ids.IndexOf(x.Report.Id)).Select(x =>
         {
             var r = x.Report;
-            var baselineId = x.Baseline?.PolicyId ?? 0;
-            return new ReportSummary(r.Id, r.CountryId, r.ReportType, r.Status, r.Year, r.Simulation1Id, r.Simulation2Id, x.Baseline?.PopulationId ?? "",
+            var baselineId = x.BaselinePolicyId ?? 0;
+            return new ReportSummary(r.Id, r.CountryId, r.ReportType, r.Status, r.Year, r.Simulation1Id, r.Simulation2Id, x.BaselinePopulationId ?? "",
                 baselineId, x.ReformPolicyId, labels.GetValueOrDefault(baselineId), x.ReformPolicyId is { } rid ? labels.GetValueOrDefault(rid) : null,
                 r.BundleId, r.ApiVersion, r.OwnerId, r.OwnerName, r.CreatedAt, r.UpdatedAt, r.CompletedAt);
         }).ToList();

@@ -49,8 +49,14 @@ public sealed record RunSummary(
     DateTime CreatedAt,
     DateTime? CompletedAt)
 {
-    public static RunSummary From(RunRecord r) => new(r.RunId, r.Kind, r.Source, r.TemplateId, r.ModelId, r.Title, r.Country, r.BundleId, r.BundleRequested,
+    /// <summary>The summary as a query projection (the list reads only these columns).</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<RunRecord, RunSummary>> Projection = r => new RunSummary(
+        r.RunId, r.Kind, r.Source, r.TemplateId, r.ModelId, r.Title, r.Country, r.BundleId, r.BundleRequested,
         r.SpecSha256, r.ResultSha256, r.Status, r.JobId, r.ReplayOf, r.ReplayOutcome, r.CreatedAt, r.CompletedAt);
+
+    private static readonly Func<RunRecord, RunSummary> FromRecord = Projection.Compile();
+
+    public static RunSummary From(RunRecord r) => FromRecord(r);
 }
 
 public sealed record RunList(IReadOnlyList<RunSummary> Runs, int Total, int Count, int Skip, int Limit);
@@ -147,10 +153,11 @@ public sealed class ListRunsHandler(PortalDbContext db)
         sorted = asc ? sorted.ThenBy(r => r.RunId) : sorted.ThenByDescending(r => r.RunId);
         // The page's ids first (a narrow sort instead of sorting whole rows with their spec and
         // provenance text), then those rows in that order.
-        var ids = await sorted.Select(r => r.Id).Skip(skip).Take(limit).ToListAsync(ct);
-        var found = await db.Runs.AsNoTracking().Where(r => ids.Contains(r.Id)).ToListAsync(ct);
-        var rows = found.OrderBy(r => ids.IndexOf(r.Id)).ToList();
-        return new RunList(rows.Select(RunSummary.From).ToList(), total, rows.Count, skip, limit);
+        var runIds = await sorted.Select(r => r.RunId).Skip(skip).Take(limit).ToListAsync(ct);
+        // Only the summary's columns: a run's spec, provenance and search text are most of its row.
+        var found = await db.Runs.AsNoTracking().Where(r => runIds.Contains(r.RunId)).Select(RunSummary.Projection).ToListAsync(ct);
+        var rows = found.OrderBy(r => runIds.IndexOf(r.RunId)).ToList();
+        return new RunList(rows, total, rows.Count, skip, limit);
     }
 
     private static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -25,8 +25,10 @@ public sealed class GatewayBundleResolver(PortalDbContext db)
         }
 
         var modelVersion = request.RequestedModelVersion;
-        var bundles = await db.ExecutionBundles.AsNoTracking().Where(b => b.Country == country).ToListAsync(ct);
-        if (bundles.Count == 0)
+
+        // Queries, not a list: a country can have thousands of bundles, and a submit needs one.
+        var bundles = db.ExecutionBundles.AsNoTracking().Where(b => b.Country == country);
+        if (!await bundles.AnyAsync(ct))
         {
             return Problem.Invalid("country", $"There are no execution bundles for '{country}' yet; a maintainer creates one from a model release and a data release.");
         }
@@ -37,7 +39,7 @@ public sealed class GatewayBundleResolver(PortalDbContext db)
             var found = await BundleLookup.ResolveAsync(db, country, reference.Trim(), ct);
             if (found is null)
             {
-                return Problem.Invalid("bundle", $"No bundle or alias '{reference}' for {country}. {await ListAsync(country, bundles, ct)}");
+                return Problem.Invalid("bundle", $"No bundle or alias '{reference}' for {country}. {await ListAsync(country, ct)}");
             }
 
             var b = found.Bundle;
@@ -53,24 +55,37 @@ public sealed class GatewayBundleResolver(PortalDbContext db)
         }
         else if (modelVersion is not null || request.DataVersion is not null)
         {
-            var matches = bundles
-                .Where(b => b.Certified && (modelVersion is null || b.ModelVersion == modelVersion)
-                    && (request.DataVersion is null || b.DataVersion == request.DataVersion)
-                    && (request.Data is null || b.Dataset == request.Data))
-                .ToList();
-            if (matches.Count == 0)
+            var matching = bundles.Where(b => b.Certified);
+            if (modelVersion is not null)
             {
-                var field = modelVersion is not null && bundles.All(b => b.ModelVersion != modelVersion) ? "model_version"
-                    : request.DataVersion is not null && bundles.All(b => b.DataVersion != request.DataVersion) ? "data_version"
-                    : request.Data is not null ? "data" : "model_version";
-                var asked = string.Join(", ", new[] { ("model_version", modelVersion), ("data_version", request.DataVersion), ("data", request.Data) }
-                    .Where(p => p.Item2 is not null).Select(p => $"{p.Item1} {p.Item2}"));
-                return Problem.Invalid(field, $"No certified {country} bundle has {asked}. {await ListAsync(country, bundles, ct)}");
+                matching = matching.Where(b => b.ModelVersion == modelVersion);
+            }
+
+            if (request.DataVersion is not null)
+            {
+                matching = matching.Where(b => b.DataVersion == request.DataVersion);
+            }
+
+            if (request.Data is not null)
+            {
+                matching = matching.Where(b => b.Dataset == request.Data);
             }
 
             // Several bundles fit (e.g. only model_version given): prefer what 'latest' points at, else the newest.
             var latest = await AliasTargetAsync(country, DefaultAlias, ct);
-            var chosen = matches.FirstOrDefault(b => b.BundleId == latest) ?? matches.OrderByDescending(b => b.CreatedUtc).ThenBy(b => b.BundleId, StringComparer.Ordinal).First();
+            var chosen = await matching.FirstOrDefaultAsync(b => b.BundleId == latest, ct)
+                ?? (await matching.OrderByDescending(b => b.CreatedUtc).Take(50).ToListAsync(ct))
+                    .OrderByDescending(b => b.CreatedUtc).ThenBy(b => b.BundleId, StringComparer.Ordinal).FirstOrDefault();
+            if (chosen is null)
+            {
+                var field = modelVersion is not null && !await bundles.AnyAsync(b => b.ModelVersion == modelVersion, ct) ? "model_version"
+                    : request.DataVersion is not null && !await bundles.AnyAsync(b => b.DataVersion == request.DataVersion, ct) ? "data_version"
+                    : request.Data is not null ? "data" : "model_version";
+                var asked = string.Join(", ", new[] { ("model_version", modelVersion), ("data_version", request.DataVersion), ("data", request.Data) }
+                    .Where(p => p.Item2 is not null).Select(p => $"{p.Item1} {p.Item2}"));
+                return Problem.Invalid(field, $"No certified {country} bundle has {asked}. {await ListAsync(country, ct)}");
+            }
+
             resolved = new ResolvedBundle(chosen, null, null);
         }
         else
@@ -78,23 +93,20 @@ public sealed class GatewayBundleResolver(PortalDbContext db)
             var found = await BundleLookup.ResolveAsync(db, country, DefaultAlias, ct);
             if (found is null)
             {
-                return Problem.Invalid("bundle", $"{country} has no '{DefaultAlias}' alias yet; name a bundle or versions. {await ListAsync(country, bundles, ct)}");
+                return Problem.Invalid("bundle", $"{country} has no '{DefaultAlias}' alias yet; name a bundle or versions. {await ListAsync(country, ct)}");
             }
 
             resolved = found;
             if (request.Data is { } dataset && dataset != found.Bundle.Dataset)
             {
                 // Same model and data release as the alias target, other dataset artifact.
-                var sibling = bundles
-                    .Where(b => b.Certified && b.Dataset == dataset && b.ModelVersion == found.Bundle.ModelVersion && b.DataVersion == found.Bundle.DataVersion)
-                    .OrderByDescending(b => b.CreatedUtc)
-                    .FirstOrDefault();
+                var releasePair = bundles.Where(b => b.Certified && b.ModelVersion == found.Bundle.ModelVersion && b.DataVersion == found.Bundle.DataVersion);
+                var sibling = await releasePair.Where(b => b.Dataset == dataset).OrderByDescending(b => b.CreatedUtc).FirstOrDefaultAsync(ct);
                 if (sibling is null)
                 {
-                    var datasets = bundles.Where(b => b.Certified && b.ModelVersion == found.Bundle.ModelVersion && b.DataVersion == found.Bundle.DataVersion)
-                        .Select(b => b.Dataset).Distinct().Order(StringComparer.Ordinal);
+                    var datasets = (await releasePair.Select(b => b.Dataset).Distinct().ToListAsync(ct)).Order(StringComparer.Ordinal);
                     return Problem.Invalid("data", $"No certified bundle runs dataset '{dataset}' with {country} {found.Bundle.ModelVersion} and data {found.Bundle.DataVersion} " +
-                        $"('{DefaultAlias}'); its datasets with bundles are: {string.Join(", ", datasets)}. {await ListAsync(country, bundles, ct)}");
+                        $"('{DefaultAlias}'); its datasets with bundles are: {string.Join(", ", datasets)}. {await ListAsync(country, ct)}");
                 }
 
                 resolved = new ResolvedBundle(sibling, null, null);
@@ -117,16 +129,26 @@ public sealed class GatewayBundleResolver(PortalDbContext db)
     private async Task<string?> AliasTargetAsync(string country, string alias, CancellationToken ct) =>
         await db.BundleAliases.AsNoTracking().Where(a => a.Country == country && a.Name == alias).Select(a => a.BundleId).FirstOrDefaultAsync(ct);
 
-    /// <summary>What a client can ask for instead: the aliases and the certified bundles with their versions.</summary>
-    private async Task<string> ListAsync(string country, IReadOnlyList<ExecutionBundle> bundles, CancellationToken ct)
+    /// <summary>Most certified bundles a 400 lists (the newest); the rest are counted.</summary>
+    private const int ListedBundles = 20;
+
+    /// <summary>What a client can ask for instead: the aliases and the newest certified bundles with their versions.</summary>
+    private async Task<string> ListAsync(string country, CancellationToken ct)
     {
-        var aliases = await db.BundleAliases.AsNoTracking().Where(a => a.Country == country).OrderBy(a => a.Name).ToListAsync(ct);
-        var certified = bundles.Where(b => b.Certified).OrderBy(b => b.ModelVersion, StringComparer.Ordinal).ThenBy(b => b.DataVersion, StringComparer.Ordinal).ThenBy(b => b.Dataset, StringComparer.Ordinal)
+        var aliases = await db.BundleAliases.AsNoTracking().Where(a => a.Country == country).OrderBy(a => a.Name)
+            .Select(a => new { a.Name, a.BundleId, DisplayId = db.ExecutionBundles.Where(b => b.BundleId == a.BundleId).Select(b => b.DisplayId).FirstOrDefault() })
+            .ToListAsync(ct);
+        var certifiedQuery = db.ExecutionBundles.AsNoTracking().Where(b => b.Country == country && b.Certified);
+        var total = await certifiedQuery.CountAsync(ct);
+        var newest = await certifiedQuery.OrderByDescending(b => b.CreatedUtc).ThenByDescending(b => b.Id).Take(ListedBundles)
+            .Select(b => new { b.DisplayId, b.ModelVersion, b.DataVersion, b.Dataset }).ToListAsync(ct);
+        var certified = newest.OrderBy(b => b.ModelVersion, StringComparer.Ordinal).ThenBy(b => b.DataVersion, StringComparer.Ordinal).ThenBy(b => b.Dataset, StringComparer.Ordinal)
             .Select(b => $"{b.DisplayId} (model_version {b.ModelVersion}, data_version {b.DataVersion}, data {b.Dataset})").ToList();
         var aliasText = aliases.Count == 0
             ? "no aliases"
-            : "aliases: " + string.Join(", ", aliases.Select(a => $"{a.Name} → {bundles.FirstOrDefault(b => b.BundleId == a.BundleId)?.DisplayId ?? a.BundleId}"));
-        var bundleText = certified.Count == 0 ? "no certified bundles" : "certified bundles: " + string.Join("; ", certified);
+            : "aliases: " + string.Join(", ", aliases.Select(a => $"{a.Name} → {a.DisplayId ?? a.BundleId}"));
+        var bundleText = certified.Count == 0 ? "no certified bundles"
+            : "certified bundles: " + string.Join("; ", certified) + (total > certified.Count ? $"; and {total - certified.Count} older (GET /api/v2/bundles?country={country})" : "");
         return $"Existing for {country}: {aliasText}; {bundleText}.";
     }
 }
