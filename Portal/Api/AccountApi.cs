@@ -45,16 +45,18 @@ public static class AccountApi
     }
 
     /// <summary>
-    /// Unknown paths under the API prefixes answer 404 problem details, after authentication:
-    /// an anonymous caller learns nothing about which routes exist.
+    /// Unknown paths under the API prefixes answer 404 problem details (405 or 415 when the path is
+    /// a route but the method or Content-Type is not; see <see cref="ApiFallback"/>), after
+    /// authentication: an anonymous caller learns nothing about which routes exist.
     /// </summary>
     public static void MapApiFallbacks(this IEndpointRouteBuilder app)
     {
+        var fallback = new ApiFallback(new CompositeEndpointDataSource(app.DataSources));
         foreach (var prefix in new[] { "/api", "/simulate", "/jobs", "/budget-window-jobs", "/v1", "/us", "/uk" })
         {
             foreach (var pattern in new[] { prefix, prefix + "/{**rest}" })
             {
-                app.MapFallback(pattern, () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No API route matches this path."))
+                app.MapFallback(pattern, fallback.Answer)
                     .RequireAuthorization()
                     .ExcludeFromDescription();
             }
