@@ -91,6 +91,9 @@ public static partial class LoadBench
             var errors = result.Values.Sum(r => r.Errors);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"pass criteria: errors = 0 → {(errors == 0 ? "PASS" : $"FAIL ({errors})")}; list page p99 ≤ 100 ms → {(lists.P99 <= 100 ? "PASS" : "FAIL")} ({lists.P99:F1} ms)"));
+            // Errors are a correctness failure on any machine (CI's smoke run checks this exit code);
+            // the latency target is only meaningful on a quiet machine, so it is printed, not enforced.
+            Environment.ExitCode = errors == 0 ? 0 : 1;
         }
         finally
         {
