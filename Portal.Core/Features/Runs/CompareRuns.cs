@@ -106,7 +106,7 @@ public sealed class CompareRunsHandler(PortalDbContext db, RunArtifactStore stor
         return values;
     }
 
-    /// <summary>The inputs the job ran with (region, year, each reform and baseline parameter per period), as stored on the gateway job.</summary>
+    /// <summary>The inputs the job ran with (region, year, a budget window's years, each reform and baseline parameter per period), as stored on the gateway job.</summary>
     private async Task<Dictionary<string, JsonNode?>> InputsAsync(RunRecord run, CancellationToken ct)
     {
         var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["country"] = run.Country };
@@ -119,6 +119,12 @@ public sealed class CompareRunsHandler(PortalDbContext db, RunArtifactStore stor
         var inputs = GatewayInputs.Parse(requestJson);
         values["region"] = inputs.Region;
         values["time_period"] = inputs.TimePeriod;
+        if (inputs.StartYear is { } start && inputs.WindowSize is { } size)
+        {
+            values["start_year"] = start;
+            values["window_size"] = size;
+        }
+
         foreach (var (policy, node) in new[] { ("reform", inputs.Reform), ("baseline", inputs.Baseline) })
         {
             foreach (var (path, periods) in node as JsonObject ?? [])
@@ -133,7 +139,7 @@ public sealed class CompareRunsHandler(PortalDbContext db, RunArtifactStore stor
         return values;
     }
 
-    /// <summary>Key figures: budget, poverty and inequality (reform values), decile changes.</summary>
+    /// <summary>Key figures: budget, poverty and inequality (reform values), decile changes; a budget window's impacts per year and in total.</summary>
     private async Task<Dictionary<string, JsonNode?>> OutputsAsync(RunRecord run, CancellationToken ct)
     {
         var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["result_sha256"] = run.ResultSha256 };
@@ -163,6 +169,7 @@ public sealed class CompareRunsHandler(PortalDbContext db, RunArtifactStore stor
             values[$"decile {d.Decile}: relative change"] = Num(d.Relative);
         }
 
+        BudgetWindowRows.Add(text, values);
         return values;
     }
 

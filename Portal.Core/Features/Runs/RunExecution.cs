@@ -45,11 +45,25 @@ public sealed class RunExecution(GatewayPreparation preparation, SimulationJobQu
         }, ct);
 
     /// <summary>
+    /// Replays a budget window: the whole window (a new parent job and a fresh child job per year, built
+    /// like the gateway's submit by <see cref="BudgetWindowJobs"/>) on the prepared (recorded) bundle,
+    /// owned by <paramref name="run"/>. The parent has no cache key, so every year really computes; the
+    /// run is completed by <see cref="RunRecorder"/> when the parent finishes (failed if any year failed,
+    /// so a partial window is never compared).
+    /// </summary>
+    public Task<RunRecord> StartBudgetWindowAsync(RunRecord run, GatewayRequest request, PreparedGatewayRequest prepared, int startYear, int windowSize, CancellationToken ct) =>
+        QueueOwnedJobsAsync(run, "replay", () => BudgetWindowJobs.Build(request, prepared, startYear, windowSize, run.RunId, run.SubmittedBy, reuseCache: false), ct);
+
+    /// <summary>
     /// Inserts <paramref name="run"/>, queues the job it owns (built by <paramref name="job"/>) and links
     /// the two; shared by spec runs and report replays. <paramref name="noun"/> names the run in its
     /// error ("The replay could not be queued: …").
     /// </summary>
-    public async Task<RunRecord> QueueOwnedJobAsync(RunRecord run, string noun, Func<SimulationJob> job, CancellationToken ct)
+    public Task<RunRecord> QueueOwnedJobAsync(RunRecord run, string noun, Func<SimulationJob> job, CancellationToken ct) =>
+        QueueOwnedJobsAsync(run, noun, () => (job(), []), ct);
+
+    /// <summary>As <see cref="QueueOwnedJobAsync"/>, for a job stored together with its children (a budget window's years).</summary>
+    private async Task<RunRecord> QueueOwnedJobsAsync(RunRecord run, string noun, Func<(SimulationJob Parent, IReadOnlyList<SimulationJob> Children)> jobs, CancellationToken ct)
     {
         run.CreatedAt = time.GetUtcNow().UtcDateTime;
         run.Status = RunStatuses.Submitted;
@@ -60,7 +74,8 @@ public sealed class RunExecution(GatewayPreparation preparation, SimulationJobQu
 
         try
         {
-            var (stored, _) = await queue.SubmitAsync(job(), ct);
+            var (parent, children) = jobs();
+            var (stored, _) = await queue.SubmitAsync(parent, children, ct);
             await db.Runs.Where(r => r.RunId == run.RunId && r.JobId == null).ExecuteUpdateAsync(s => s.SetProperty(r => r.JobId, stored.JobId), ct);
             run.JobId = stored.JobId;
             var state = await db.SimulationJobs.AsNoTracking().FirstAsync(j => j.JobId == stored.JobId, ct);
