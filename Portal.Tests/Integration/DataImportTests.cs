@@ -93,7 +93,8 @@ public sealed class DataImportTests(PortalFactory factory) : IClassFixture<Porta
         var badVersion = await PostImportAsync(browser, "us", "not-semver", "", "file.h5", ImportFiles.Valid());
         Assert.Equal("/data#import-release", HtmlForms.RedirectTarget(badVersion));
         var again = await HtmlForms.GetDocumentAsync(browser, "/data");
-        Assert.Contains(again.QuerySelectorAll(".alert"), a => a.TextContent.Contains("Version must be semantic", StringComparison.Ordinal));
+        var alerts = string.Join(" | ", again.QuerySelectorAll(".alert").Select(a => a.TextContent.Trim()));
+        Assert.True(alerts.Contains("Version must be semantic", StringComparison.Ordinal), alerts);
 
         var imported = await PostImportAsync(browser, "us", "6.0.0", "", "survey.h5", ImportFiles.Valid());
         Assert.Equal(HttpStatusCode.Redirect, imported.StatusCode);

@@ -49,12 +49,10 @@ public static class DataPageEndpoints
                     var result = await handler.HandleAsync(request, http.User.ToActor(), ct);
                     if (result.Succeeded)
                     {
+                        // One message: a second Add in the same response would replace the first flash cookie.
                         var r = result.Value!.Release;
-                        flash.Add(FlashKind.Success, $"Imported {r.Country}@{r.Version} ({file.Length:N0} bytes) for {r.Period}.");
-                        foreach (var warning in result.Value.Warnings.Take(2))
-                        {
-                            flash.Add(FlashKind.Warning, Shorten(warning));
-                        }
+                        var notes = result.Value.Warnings.Count == 0 ? "" : " Note: " + string.Join(" ", result.Value.Warnings.Take(2));
+                        flash.Add(FlashKind.Success, Shorten($"Imported {r.Country}@{r.Version} ({file.Length:N0} bytes) for {r.Period}.{notes}"));
 
                         return TypedResults.LocalRedirect($"/data/{r.Country}/{r.Version}");
                     }
