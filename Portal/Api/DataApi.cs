@@ -113,7 +113,20 @@ public static class DataApi
             .WithDescription("The body is the raw file (application/x-hdf5 or application/octet-stream), at most Data:MaxImportBytes (default 1 GiB). " +
                              "It is checked before anything is stored: readable HDF5, /<variable>/<period> layout with entity row counts that agree, " +
                              "it loads into the country's newest model and the baseline smoke simulation gives finite values. " +
-                             "period defaults to the file's root attribute; file_name is recorded in the manifest.");
+                             "period defaults to the file's root attribute; file_name is recorded in the manifest.")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // Documented here rather than with Accepts(): accepts metadata would let routing answer other
+                // content types itself (a fallback 404) instead of this endpoint's 415 problem.
+                var binary = new Microsoft.OpenApi.OpenApiMediaType { Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary" } };
+                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "The HDF5 file itself.",
+                    Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { [Hdf5ContentType] = binary, ["application/octet-stream"] = binary },
+                };
+                return Task.CompletedTask;
+            });
     }
 
     private static bool IsHdf5Body(string? contentType) =>
