@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Portal.Core.Microdata;
+using Portal.Hosting;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Hostile;
@@ -72,6 +73,43 @@ public sealed partial class MalformedUploadTests
         await RejectsImportAsync(factory.ApiClient(), "anonymous", valid, Hdf5, 401);
         await RejectsImportAsync(await factory.ApiClientForNewUserAsync("Analyst"), "analyst", valid, Hdf5, 403);
         await RejectsImportAsync(await factory.ApiClientForNewUserAsync("Reviewer"), "reviewer", valid, Hdf5, 403);
+    }
+
+    /// <summary>
+    /// The page's import form: a file over the import limit but inside the multipart allowance reaches
+    /// the handler and is refused with a readable message; a chunked body past the form's multipart limit
+    /// (the endpoint's form options, not ASP.NET's 128 MB default) is refused before the handler. Neither stores anything.
+    /// </summary>
+    [Fact]
+    public async Task The_import_form_refuses_files_over_the_limit_and_stores_nothing()
+    {
+        var email = $"import-form-{Guid.NewGuid():N}@example.org";
+        await factory.CreateUserAsync(email, TestPasswords.Strong, "Maintainer");
+        var browser = await factory.SignedInClientAsync(email);
+        var token = HtmlForms.AntiforgeryToken(await HtmlForms.GetDocumentAsync(browser, "/data"));
+        using var state = new StateSnapshot(factory.DataDir);
+
+        using (var over = await browser.PostAsync("/data/import", Form(token, new byte[ImportLimit + 10])))
+        {
+            Assert.Equal("/data#import-release", HtmlForms.RedirectTarget(over));
+        }
+
+        var page = await HtmlForms.GetDocumentAsync(browser, "/data");
+        Assert.Contains(page.QuerySelectorAll(".alert"), a => a.TextContent.Contains("larger than the import limit", StringComparison.Ordinal));
+
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/data/import") { Content = Form(token, new byte[ImportLimit + RequestGuards.MultipartOverheadBytes + 65_536]) };
+        chunked.Headers.TransferEncodingChunked = true;
+        using var refused = await browser.SendAsync(chunked);
+        Assert.True((int)refused.StatusCode is 400 or 413, $"expected 400/413, got {(int)refused.StatusCode}");
+        Assert.Equal("", state.Changes());
+
+        static MultipartFormDataContent Form(string token, byte[] file) => new()
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent("us"), "country" },
+            { new StringContent("9.3.0"), "version" },
+            { new ByteArrayContent(file), "file", "big.h5" },
+        };
     }
 
     /// <summary>Sends one import through <see cref="HostileClient"/> (problem+json, no state change) and checks status, detail and time.</summary>

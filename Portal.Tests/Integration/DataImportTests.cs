@@ -120,6 +120,33 @@ public sealed class DataImportTests(PortalFactory factory) : IClassFixture<Porta
         Assert.Null(await factory.WithDbAsync(db => Task.FromResult(db.DataReleases.FirstOrDefault(r => r.Version == "6.2.0"))));
     }
 
+    /// <summary>
+    /// Two imports of one version with different files: at most one is registered, and the loser's
+    /// blob does not stay in the store (it is deleted when registration fails after the put).
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_imports_of_one_version_register_one_and_leave_no_orphaned_blob()
+    {
+        var maintainer = await factory.ApiClientForNewUserAsync("Maintainer");
+        var files = new[] { ImportFiles.Valid(seed: 21), ImportFiles.Valid(seed: 22) };
+        var blobs = Path.Combine(factory.DataDir, "artifacts", "sha256");
+        var before = Blobs(blobs);
+        var responses = await Task.WhenAll(files.Select(async file =>
+        {
+            using var content = new ByteArrayContent(file);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-hdf5");
+            return await maintainer.PostAsync("/api/v2/data-releases/us/2024.7.0/import?period=2024", content);
+        }));
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
+        var winner = files[Array.FindIndex(responses, r => r.StatusCode == HttpStatusCode.Created)];
+        Assert.Equal([Convert.ToHexStringLower(SHA256.HashData(winner))], Blobs(blobs).Except(before));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(factory.DataDir, "artifacts", "staging"), "import-*"));
+
+        static HashSet<string> Blobs(string root) =>
+            Directory.Exists(root) ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(Path.GetFileName).OfType<string>().ToHashSet() : [];
+    }
+
     /// <summary>Posts the data page's import form as a browser would: its antiforgery token, fields and the file.</summary>
     private static async Task<HttpResponseMessage> PostImportAsync(HttpClient browser, string country, string version, string period, string fileName, byte[] file)
     {
