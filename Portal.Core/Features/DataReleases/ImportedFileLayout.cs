@@ -26,6 +26,12 @@ public sealed class DataImportOptions
     public const long MaxDecodedPerFileByte = 32;
 
     public const long DecodedAllowanceBytes = 256L << 20;
+
+    /// <summary>
+    /// Absolute cap on decoded data whatever the file size, so one import stays well inside the
+    /// machine's memory (5 million US households decode to about 3 GB).
+    /// </summary>
+    public const long MaxDecodedBytes = 8L << 30;
 }
 
 /// <summary>The period, entity row counts and warnings of an imported file whose layout is sound.</summary>
@@ -73,7 +79,7 @@ public static class ImportedFileLayout
         }
 
         var rows = RowCounts(root, model, key, columns, errors);
-        var decoded = 0L;
+        var decoded = 0.0; // double: hostile dimensions must not overflow the sum
         foreach (var (name, dataset) in columns)
         {
             var entity = EntityOf(model, name, dataset, errors);
@@ -83,7 +89,7 @@ public static class ImportedFileLayout
                 continue;
             }
 
-            decoded += Math.Min(dataset.Length, long.MaxValue / 64) * Math.Max(ValueBytes, dataset.DataType.Size);
+            decoded += (double)dataset.Length * Math.Max(ValueBytes, dataset.DataType.Size);
             if (entity is null)
             {
                 warnings.Add($"/{name}/{key}: no entity attribute and not a variable of {model}; it is kept only if its length matches one entity.");
@@ -92,13 +98,13 @@ public static class ImportedFileLayout
             {
                 errors.Add($"/{name}/{key} has {dataset.Length:N0} values, but {entity} has {expected:N0} rows.");
             }
-            else if (!rows.ContainsKey(entity))
+            else if (model.FindEntity(entity) is null)
             {
                 warnings.Add($"/{name}/{key}: entity '{Short(entity)}' is not an entity of {model}.");
             }
         }
 
-        var budget = fileBytes * DataImportOptions.MaxDecodedPerFileByte + DataImportOptions.DecodedAllowanceBytes;
+        var budget = Math.Min(fileBytes * DataImportOptions.MaxDecodedPerFileByte + DataImportOptions.DecodedAllowanceBytes, DataImportOptions.MaxDecodedBytes);
         if (decoded > budget)
         {
             errors.Add($"The datasets declare {decoded:N0} bytes of decoded data, more than a file of {fileBytes:N0} bytes can plausibly hold (limit {budget:N0}): a decompression bomb or corrupt dimensions.");
