@@ -107,6 +107,7 @@ public static class PortalCoreExtensions
         services.AddScoped<ListAuditEventsHandler>();
         services.AddScoped<RegisterModelReleasesHandler>();
         services.AddDataReleases();
+        services.Configure<DataImportOptions>(builder.Configuration.GetSection(DataImportOptions.Section));
         services.AddAliases();
         services.AddPolicies();
         services.AddSimulationForms();

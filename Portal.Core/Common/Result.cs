@@ -13,6 +13,9 @@ public enum ProblemKind
 
     /// <summary>A change that must be conditional was sent without its precondition: 428.</summary>
     PreconditionRequired,
+
+    /// <summary>An upload larger than the configured limit: 413.</summary>
+    PayloadTooLarge,
 }
 
 /// <summary>
@@ -39,6 +42,9 @@ public sealed record Problem(ProblemKind Kind, string Title, string Detail, IRea
 
     public static Problem PreconditionRequired(string detail) =>
         new(ProblemKind.PreconditionRequired, "Precondition required", detail);
+
+    public static Problem PayloadTooLarge(string detail) =>
+        new(ProblemKind.PayloadTooLarge, "Payload too large", detail);
 
     public static Problem Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         new(ProblemKind.Validation, "Invalid request", "One or more fields are invalid.", errors);

@@ -7,15 +7,23 @@ using Portal.Tests.Infrastructure;
 namespace Portal.Tests.Hostile;
 
 /// <summary>
-/// Issue 9, malformed uploads: template YAML (POST /api/v1/templates) and run specs (POST /v1/run)
-/// that are broken, bombs, wrong-typed, unknown-keyed or huge get a clear 400/413/415 problem within
-/// seconds, and nothing is stored (database rows and data directory unchanged). Portal has no H5
-/// upload endpoint: data releases are generated server-side and publishing reads them from the store
-/// (the H5 reader's own fuzzing is Hdf5/H5StreamingAndFuzzTests).
+/// Issue 9, malformed uploads: template YAML (POST /api/v1/templates), run specs (POST /v1/run) and
+/// HDF5 imports (POST /api/v2/data-releases/{country}/{version}/import, in MalformedUploadTests.Hdf5.cs)
+/// that are broken, bombs, wrong-typed, unknown-keyed, truncated, corrupted or huge get a clear 4xx
+/// problem within seconds, and nothing is stored (database rows and data directory unchanged, the
+/// import's staging file included). The H5 reader's own fuzzing is Hdf5/H5StreamingAndFuzzTests; the
+/// import's happy path is Integration/DataImportTests.
 /// </summary>
-public sealed class MalformedUploadTests(PortalFactory factory) : IClassFixture<PortalFactory>
+public sealed partial class MalformedUploadTests(MalformedUploadTests.Factory factory) : IClassFixture<MalformedUploadTests.Factory>
 {
     private static readonly string Shipped = ReadShipped("us-standard-deduction");
+
+    /// <summary>The real application with a small import limit (<see cref="ImportLimit"/>).</summary>
+    public sealed class Factory : PortalFactory
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+            [new("Data:MaxImportBytes", ImportLimit.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    }
 
     public static TheoryData<string> TemplateCases => [.. Templates().Select(t => t.Name)];
 

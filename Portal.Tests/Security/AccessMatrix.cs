@@ -78,6 +78,7 @@ public static class AccessMatrix
         // htmx fragments, downloads and plain form targets used by the pages.
         ["GET /_framework/opaque-redirect"] = SignedIn,
         ["POST /account/logout"] = SignedIn,
+        ["POST /data/import"] = CanPublish,
         ["GET /admin/jobs/live"] = CanAdmin,
         ["GET /aliases"] = SignedIn,
         ["GET /publishing/{run_id}/live"] = SignedIn,
@@ -181,6 +182,7 @@ public static class AccessMatrix
         ["GET /api/v2/data-releases"] = SignedIn,
         ["POST /api/v2/data-releases"] = CanPublish,
         ["GET /api/v2/data-releases/{country}/{version}"] = SignedIn,
+        ["POST /api/v2/data-releases/{country}/{version}/import"] = CanPublish,
         ["GET /api/v2/data-releases/{country}/{version}/verify"] = SignedIn,
         ["GET /api/v2/datasets"] = SignedIn,
         ["GET /api/v2/datasets/{id:long}"] = SignedIn,
@@ -275,8 +277,8 @@ public static class AccessMatrix
         new("/admin/users/{user}", "revoke", CanAdmin),
     ];
 
-    /// <summary>Plain (non-Blazor) form targets: minimal endpoints that bind [FromForm].</summary>
-    public static IReadOnlyList<string> FormEndpoints { get; } = ["/preferences/theme", "/account/logout"];
+    /// <summary>Plain (non-Blazor) form targets: minimal endpoints that bind [FromForm] (the data import form posts multipart to /data/import).</summary>
+    public static IReadOnlyList<string> FormEndpoints { get; } = ["/preferences/theme", "/account/logout", "/data/import"];
 
     /// <summary>Whether a user holding only <paramref name="role"/> passes <paramref name="requirement"/>.</summary>
     public static bool Allows(string requirement, string role) =>

@@ -19,6 +19,7 @@ public static class ApiResults
             ProblemKind.Forbidden => StatusCodes.Status403Forbidden,
             ProblemKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
             ProblemKind.PreconditionRequired => StatusCodes.Status428PreconditionRequired,
+            ProblemKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
             _ => StatusCodes.Status400BadRequest,
         };
         var details = new ProblemDetails { Status = status, Title = problem.Title, Detail = problem.Detail };

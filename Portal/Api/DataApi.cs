@@ -1,7 +1,9 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using Portal.Auth;
+using Portal.Core.Common;
 using Portal.Core.Features.DataReleases;
 using Portal.Core.Identity;
 
@@ -77,5 +79,57 @@ public static class DataApi
             })
             .RequireAuthorization(PortalPolicies.CanPublish)
             .WithSummary("Generate a synthetic data release and register it");
+
+        // The raw file is the body (no multipart), streamed to disk by the handler; RequestGuards lifts
+        // the 4 MiB body cap for exactly this route, to Data:MaxImportBytes.
+        api.MapPost("/data-releases/{country}/{version}/import", async Task<Results<Created<ImportedDataRelease>, ProblemHttpResult>> (
+                string country, string version, string? period, string? file_name, HttpRequest request, ImportDataReleaseHandler handler, CancellationToken ct) =>
+            {
+                if (!IsHdf5Body(request.ContentType))
+                {
+                    return TypedResults.Problem(
+                        $"Send the HDF5 file as the raw body with Content-Type {Hdf5ContentType} or application/octet-stream (got '{request.ContentType ?? "none"}').",
+                        statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+                }
+
+                int? year = null;
+                if (period is not null)
+                {
+                    if (!int.TryParse(period, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+                    {
+                        return Problem.Invalid("period", "Period must be a year between 2000 and 2100.").ToHttp();
+                    }
+
+                    year = parsed;
+                }
+
+                var result = await handler.HandleAsync(new ImportDataReleaseRequest(country, version, year, file_name, request.Body), request.HttpContext.User.ToActor(), ct);
+                return result.Succeeded
+                    ? TypedResults.Created($"/api/v2/data-releases/{country}/{version}", result.Value!)
+                    : result.Problem!.ToHttp();
+            })
+            .RequireAuthorization(PortalPolicies.CanPublish)
+            .WithSummary("Import an HDF5 microdata file (PolicyEngine layout) as a new data release")
+            .WithDescription("The body is the raw file (application/x-hdf5 or application/octet-stream), at most Data:MaxImportBytes (default 1 GiB). " +
+                             "It is checked before anything is stored: readable HDF5, /<variable>/<period> layout with entity row counts that agree, " +
+                             "it loads into the country's newest model and the baseline smoke simulation gives finite values. " +
+                             "period defaults to the file's root attribute; file_name is recorded in the manifest.")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // Documented here rather than with Accepts(): accepts metadata would let routing answer other
+                // content types itself (a fallback 404) instead of this endpoint's 415 problem.
+                var binary = new Microsoft.OpenApi.OpenApiMediaType { Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary" } };
+                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "The HDF5 file itself.",
+                    Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { [Hdf5ContentType] = binary, ["application/octet-stream"] = binary },
+                };
+                return Task.CompletedTask;
+            });
     }
+
+    private static bool IsHdf5Body(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && (parsed.MediaType.Equals(Hdf5ContentType, StringComparison.OrdinalIgnoreCase) || parsed.MediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase));
 }

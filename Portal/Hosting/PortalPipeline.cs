@@ -99,6 +99,7 @@ public static class PortalPipeline
         app.MapPublishingPageEndpoints();
         app.MapReportPageEndpoints();
         app.MapRunPageEndpoints();
+        app.MapDataPageEndpoints();
 
         app.MapRazorComponents<App>();
     }

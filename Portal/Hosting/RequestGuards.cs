@@ -1,5 +1,7 @@
 using System.Text;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Portal.Core.Features.DataReleases;
 
 namespace Portal.Hosting;
 
@@ -14,19 +16,23 @@ public static class RequestGuards
     /// <summary>Generous for every body Portal accepts (specs, templates and gateway requests are capped at 256 KiB by their handlers).</summary>
     public const long MaxBodyBytes = 4 * 1024 * 1024;
 
+    /// <summary>Room for the form fields and multipart boundaries around the file in the page's import form.</summary>
+    public const long MultipartOverheadBytes = 1 << 20;
+
     public static async Task ApplyAsync(HttpContext context, Func<Task> next)
     {
         var request = context.Request;
-        if (request.ContentLength > MaxBodyBytes)
+        var maxBytes = MaxBodyBytesFor(context);
+        if (request.ContentLength > maxBytes)
         {
-            await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body is {request.ContentLength} bytes; the limit is {MaxBodyBytes} bytes.");
+            await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body is {request.ContentLength} bytes; the limit is {maxBytes} bytes.");
             return;
         }
 
         // Chunked bodies: Kestrel stops reading at the limit and throws a 413 the exception handler answers.
         if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = MaxBodyBytes;
+            limit.MaxRequestBodySize = maxBytes;
         }
 
         if (request.ContentType is { } contentType && !IsReadable(contentType))
@@ -36,6 +42,35 @@ public static class RequestGuards
         }
 
         await next();
+    }
+
+    /// <summary>
+    /// The one narrow exception to <see cref="MaxBodyBytes"/>: an HDF5 import carries a whole microdata
+    /// file, up to <c>Data:MaxImportBytes</c> (default 1 GiB). It applies only to POST on exactly the two
+    /// import routes (the API's <c>/api/v2/data-releases/{country}/{version}/import</c> and the data page's
+    /// <c>/data/import</c> form target), matched here because this guard runs before routing; the import
+    /// handler counts the bytes again while it streams them to disk.
+    /// </summary>
+    public static long MaxBodyBytesFor(HttpContext context)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            return MaxBodyBytes;
+        }
+
+        var segments = (request.Path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var apiImport = segments.Length == 6 && Is(segments[0], "api") && Is(segments[1], "v2") && Is(segments[2], "data-releases") && Is(segments[5], "import");
+        var formImport = segments.Length == 2 && Is(segments[0], "data") && Is(segments[1], "import");
+        if (!apiImport && !formImport)
+        {
+            return MaxBodyBytes;
+        }
+
+        var importLimit = context.RequestServices.GetRequiredService<IOptions<DataImportOptions>>().Value.MaxImportBytes;
+        return formImport ? importLimit + MultipartOverheadBytes : importLimit;
+
+        static bool Is(string segment, string literal) => string.Equals(segment, literal, StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool IsReadable(string contentType)

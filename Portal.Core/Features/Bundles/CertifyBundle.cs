@@ -93,6 +93,17 @@ public sealed class BundleCertifier(IArtifactStore store, TimeProvider time)
         return new BundleCertification(passed, time.GetUtcNow().UtcDateTime, checks, period, run.Households, run.Persons, run.WeightedHouseholds, run.Totals, clock.ElapsedMilliseconds);
     }
 
+    /// <summary>
+    /// The population, weight and smoke-simulation checks of certification on an already loaded
+    /// population, so an import can refuse a file that could never be certified before storing it.
+    /// </summary>
+    internal static IReadOnlyList<CertificationCheck> SmokeChecks(CountryModel model, Population population, int period)
+    {
+        var checks = new List<CertificationCheck>();
+        Smoke(model, population, period, checks);
+        return checks;
+    }
+
     private static LoadedDataset? LoadDataset(CountryModel model, Stream stream, int period, List<CertificationCheck> checks)
     {
         try

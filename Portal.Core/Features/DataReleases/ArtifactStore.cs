@@ -25,6 +25,12 @@ public interface IArtifactStore
 
     bool Exists(string sha256);
 
+    /// <summary>
+    /// Removes a blob. Only for undoing a put whose registration failed (an import): the caller
+    /// checks first that nothing references the hash. Missing blobs are not an error.
+    /// </summary>
+    void Delete(string sha256);
+
     /// <summary>Opens for random access (the H5 browser) without verifying; null when missing.</summary>
     Stream? OpenRead(string sha256);
 
@@ -81,6 +87,14 @@ public sealed class FileSystemArtifactStore(PortalPaths paths) : IArtifactStore
     }
 
     public bool Exists(string sha256) => IsHash(sha256) && File.Exists(PathFor(sha256));
+
+    public void Delete(string sha256)
+    {
+        if (Exists(sha256))
+        {
+            File.Delete(PathFor(sha256));
+        }
+    }
 
     public Stream? OpenRead(string sha256) =>
         Exists(sha256) ? new FileStream(PathFor(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess) : null;

@@ -11,6 +11,7 @@ public static class DataReleaseServices
         services.TryAddSingleton<IArtifactStore, FileSystemArtifactStore>();
         services.AddScoped<RegisterDataReleaseHandler>();
         services.AddScoped<GenerateDataReleaseHandler>();
+        services.AddScoped<ImportDataReleaseHandler>();
         services.AddScoped<Demo.SeedDemoDataReleasesHandler>();
         services.AddScoped<ListDataReleasesHandler>();
         services.AddScoped<GetDataReleaseHandler>();
