@@ -110,7 +110,7 @@ public sealed partial class MalformedUploadTests(MalformedUploadTests.Factory fa
         yield return ("deep block nesting", U(DeepBlocks(3_000)), Yaml);
         yield return ("over 256 KiB", U(Spec("  bundle: latest\n") + string.Concat(Enumerable.Repeat("# padding padding padding padding padding\n", 7_000))), Yaml);
         yield return ("over the body limit", new byte[RequestGuards.MaxBodyBytes + 1], Yaml);
-        // As YAML: under another content type the route does not match and the API fallback answers 404.
+        // As YAML: under another content type the route does not match and the API fallback answers 415 (ApiFallbackTests).
         yield return ("random bytes", RandomBytes(4_096, 2), Yaml);
         yield return ("invalid UTF-8", [.. U("schemaVersion: 1\nspec:\n  country: "), 0xC3, 0x28, 0xFF, .. U("\n")], Yaml);
         yield return ("wrong type: time_period is text", U(Spec("  bundle: latest\n").Replace("time_period: 2024", "time_period: soon", StringComparison.Ordinal)), Yaml);

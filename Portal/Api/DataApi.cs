@@ -116,8 +116,8 @@ public static class DataApi
                              "period defaults to the file's root attribute; file_name is recorded in the manifest.")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
-                // Documented here rather than with Accepts(): accepts metadata would let routing answer other
-                // content types itself (a fallback 404) instead of this endpoint's 415 problem.
+                // Documented here rather than with Accepts(): the endpoint checks the content type itself, so its
+                // 415 can say how to send the file (routing's own answer, via ApiFallback, would only list types).
                 var binary = new Microsoft.OpenApi.OpenApiMediaType { Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary" } };
                 operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
                 {
