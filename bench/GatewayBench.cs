@@ -235,7 +235,9 @@ public static class GatewayBench
     internal static async Task<string> PrepareAsync(string dataDir, int households)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection([new("Portal:DataDir", dataDir)]);
+        // Environment too, as the portal it starts reads it: Database__Provider=Postgres and
+        // ConnectionStrings__Portal prepare (and then serve) a PostgreSQL database instead of SQLite.
+        builder.Configuration.AddInMemoryCollection([new("Portal:DataDir", dataDir)]).AddEnvironmentVariables();
         builder.Services.AddLogging();
         builder.AddPortalCore();
         using var host = builder.Build();

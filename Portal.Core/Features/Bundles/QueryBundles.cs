@@ -43,7 +43,10 @@ public sealed class ListBundlesHandler(PortalDbContext db)
             "data" => sorting.Apply(query, b => b.DataVersion, b => b.Id),
             _ => sorting.Apply(query, b => b.Id, b => b.Id),
         };
-        var rows = await sorted.Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        // The page's ids first (see ListSimulationJobsHandler), then those bundles in that order.
+        var ids = await sorted.Select(b => b.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        var found = await db.ExecutionBundles.AsNoTracking().Where(b => ids.Contains(b.Id)).ToListAsync(ct);
+        var rows = found.OrderBy(b => ids.IndexOf(b.Id)).ToList();
         var aliases = await BundleMapping.AliasesOfAsync(db, [.. rows.Select(b => b.BundleId)], ct);
         return new Page<BundleView>([.. rows.Select(b => BundleMapping.View(b, [.. aliases[b.BundleId]]))], number, size, total);
     }

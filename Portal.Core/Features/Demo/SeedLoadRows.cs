@@ -44,7 +44,10 @@ public static class SeedLoadRows
 
         var bundleId = request.JobBundleId ?? firstBundle!;
         var country = await db.ExecutionBundles.Where(b => b.BundleId == bundleId).Select(b => b.Country).SingleAsync(ct);
-        await BatchesAsync(db, request, i => db.SimulationJobs.Add(Job(i, tag, country, bundleId, start.AddMinutes(i))), ct);
+        // Each seeded run owns the seeded job of its number, as a spec run owns the job it queued: a
+        // steady-state registry, so the start-up backfill (jobs without a run row) has nothing to do.
+        var jobIds = Enumerable.Range(0, request.Rows).Select(_ => SimulationJobQueue.NewJobId()).ToArray();
+        await BatchesAsync(db, request, i => db.SimulationJobs.Add(Job(i, jobIds[i], tag, country, bundleId, start.AddMinutes(i))), ct);
         var (baseline, reform) = await ReportSimulationsAsync(db, country, bundleId, start, ct);
         await BatchesAsync(db, request, i => db.ReportOutputs.Add(new ReportOutput
         {
@@ -53,7 +56,7 @@ public static class SeedLoadRows
             ReportType = "economy", BundleId = bundleId, ReuseKey = $"load-{tag}-{i}", OwnerName = SeedActor,
             CreatedAt = start.AddMinutes(i), UpdatedAt = start.AddMinutes(i), CompletedAt = start.AddMinutes(i),
         }), ct);
-        await BatchesAsync(db, request, i => db.Runs.Add(Run(i, country, bundleId, start.AddMinutes(i))), ct);
+        await BatchesAsync(db, request, i => db.Runs.Add(Run(i, jobIds[i], country, bundleId, start.AddMinutes(i))), ct);
         await BatchesAsync(db, request, i => db.PublishRuns.Add(new PublishRun
         {
             RunId = PublicIds.New("pub"), Country = country, DataRelease = $"load.{i}", Scope = PublishScopes.National, Fingerprint = Hex(),
@@ -63,7 +66,7 @@ public static class SeedLoadRows
         return new SeedLoadRowsResult(request.Rows, request.Rows, request.Rows, request.Rows, request.Rows, clock.Elapsed);
     }
 
-    private static SimulationJob Job(int i, string tag, string country, string bundleId, DateTime at)
+    private static SimulationJob Job(int i, string jobId, string tag, string country, string bundleId, DateTime at)
     {
         var request = new JsonObject
         {
@@ -73,13 +76,13 @@ public static class SeedLoadRows
         };
         return new SimulationJob
         {
-            JobId = SimulationJobQueue.NewJobId(), Kind = SimulationJobKinds.EconomyComparison, Country = country, BundleId = bundleId,
+            JobId = jobId, Kind = SimulationJobKinds.EconomyComparison, Country = country, BundleId = bundleId,
             CacheKey = $"load-{tag}-{i}", Status = SimulationJobStatuses.Failed, Progress = 1, RequestJson = request.ToJsonString(),
             Error = "Seeded row (load test).", RunId = $"load-{i}", SubmittedBy = SeedActor, SubmittedUtc = at, CompletedUtc = at,
         };
     }
 
-    private static RunRecord Run(int i, string country, string bundleId, DateTime at)
+    private static RunRecord Run(int i, string jobId, string country, string bundleId, DateTime at)
     {
         var id = RunIds.New();
         var template = $"load-template-{i % 20}";
@@ -87,7 +90,7 @@ public static class SeedLoadRows
         {
             RunId = id, Kind = RunKinds.Template, Source = i % 2 == 0 ? "portal-sim" : "api", TemplateId = template, ModelId = "load-model",
             Title = $"Seeded run {i}", Country = country, BundleId = bundleId, SpecSha256 = Hex(), Status = RunStatuses.Failed,
-            Error = "Seeded row (load test).", SubmittedBy = SeedActor, SearchText = $"{id} seeded run {i} {template} load-model {bundleId} {country}",
+            Error = "Seeded row (load test).", JobId = jobId, SubmittedBy = SeedActor, SearchText = $"{id} seeded run {i} {template} load-model {bundleId} {country}",
             CreatedAt = at, CompletedAt = at,
         };
     }

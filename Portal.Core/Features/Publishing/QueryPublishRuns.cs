@@ -21,12 +21,16 @@ public sealed class ListPublishRunsHandler(PortalDbContext db)
         return rows.Select(PublishQueries.Summary).ToList();
     }
 
-    /// <summary>One page of runs, newest first (the list page: two queries whatever the table's size).</summary>
+    /// <summary>One page of runs, newest first (the list page: three queries whatever the table's size).</summary>
     public async Task<Page<PublishRunSummary>> PageAsync(int? page, int? pageSize, CancellationToken ct = default)
     {
         var (number, size) = Paging.Normalize(page, pageSize);
         var total = await db.PublishRuns.CountAsync(ct);
-        var rows = await db.PublishRuns.AsNoTracking().OrderByDescending(r => r.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
+
+        // Ids first: skipping to a deep page then walks the primary key only (PostgreSQL fetched every
+        // skipped row, areas JSON and all: 40 ms on page 200 of 400).
+        var ids = await db.PublishRuns.OrderByDescending(r => r.Id).Select(r => r.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        var rows = await db.PublishRuns.AsNoTracking().Where(r => ids.Contains(r.Id)).OrderByDescending(r => r.Id).ToListAsync(ct);
         return new Page<PublishRunSummary>([.. rows.Select(PublishQueries.Summary)], number, size, total);
     }
 }
