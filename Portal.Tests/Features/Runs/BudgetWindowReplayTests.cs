@@ -29,7 +29,7 @@ public sealed class BudgetWindowReplayTests(RunsFixture portal) : IClassFixture<
         JsonObject replay;
         try
         {
-            replay = await ReplayIdenticalAsync(runId);
+            replay = await RunsFixture.ReplayIdenticalAsync(portal.Analyst, runId);
         }
         finally
         {
@@ -180,22 +180,6 @@ public sealed class BudgetWindowReplayTests(RunsFixture portal) : IClassFixture<
         Assert.True((string?)original["status"] == "complete", original.ToJsonString());
         Assert.Equal("budget_window", (string?)original["provenance"]!["job_kind"]);
         return (runId, jobId);
-    }
-
-    private async Task<JsonObject> ReplayIdenticalAsync(string runId)
-    {
-        var response = await portal.Analyst.PostAsync($"/v1/artifacts/{runId}/replay", null);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, text);
-        var replayId = (string)JsonNode.Parse(text)!["run_id"]!;
-        var replay = await RunsFixture.WaitRunAsync(portal.Analyst, replayId);
-        Assert.True((string?)replay["status"] == "complete", replay.ToJsonString());
-        Assert.Equal(runId, (string?)replay["replay_of"]);
-        Assert.Equal("identical", (string?)replay["replay_outcome"]);
-        Assert.Empty(replay["replay_changed_outputs"]!.AsArray());
-        var original = JsonNode.Parse(await portal.Analyst.GetStringAsync($"/v1/artifacts/{runId}"))!;
-        Assert.Equal((string?)original["result_sha256"], (string?)replay["result_sha256"]);
-        return replay;
     }
 
     /// <summary>

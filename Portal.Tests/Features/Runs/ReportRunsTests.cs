@@ -42,7 +42,7 @@ public sealed class ReportRunsTests(ReportsFixture portal) : IClassFixture<Repor
         Assert.Equal(0, (int)JsonNode.Parse(await Analyst.GetStringAsync($"/v1/artifacts?source=gateway&search={jobId}"))!["total"]!);
 
         var before = await ReportRowsAsync();
-        var replay = await ReplayIdenticalAsync((string)run["run_id"]!);
+        var replay = await RunsFixture.ReplayIdenticalAsync(Analyst, (string)run["run_id"]!);
         Assert.Equal(ReportReplayExecutor.JobKind, await portal.DbAsync(db => db.SimulationJobs.Where(j => j.JobId == (string)replay["job_id"]!).Select(j => j.Kind).SingleAsync()));
         Assert.Equal(before, await ReportRowsAsync());
     }
@@ -69,7 +69,7 @@ public sealed class ReportRunsTests(ReportsFixture portal) : IClassFixture<Repor
         var result = JsonNode.Parse(await Analyst.GetStringAsync($"/v1/artifacts/{(string)run["run_id"]!}/files/result.json"))!.AsObject();
         Assert.Equal([s1.ToString(CultureInfo.InvariantCulture), s2.ToString(CultureInfo.InvariantCulture)], result.Select(p => p.Key));
         var before = await ReportRowsAsync();
-        await ReplayIdenticalAsync((string)run["run_id"]!);
+        await RunsFixture.ReplayIdenticalAsync(Analyst, (string)run["run_id"]!);
         Assert.Equal(before, await ReportRowsAsync());
 
         var rerun = await Analyst.PostAsync($"/us/report/{id}/rerun", null);
@@ -117,21 +117,6 @@ public sealed class ReportRunsTests(ReportsFixture portal) : IClassFixture<Repor
         Assert.NotNull(run["result_sha256"]);
         Assert.Contains("request.json", run["files"]!.AsArray().Select(f => (string?)f));
         return run;
-    }
-
-    private async Task<JsonObject> ReplayIdenticalAsync(string runId)
-    {
-        var response = await Analyst.PostAsync($"/v1/artifacts/{runId}/replay", null);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, text);
-        var replay = await RunsFixture.WaitRunAsync(Analyst, (string)JsonNode.Parse(text)!["run_id"]!);
-        Assert.True((string?)replay["status"] == "complete", replay.ToJsonString());
-        Assert.Equal(runId, (string?)replay["replay_of"]);
-        Assert.Equal("identical", (string?)replay["replay_outcome"]);
-        var original = JsonNode.Parse(await Analyst.GetStringAsync($"/v1/artifacts/{runId}"))!;
-        Assert.Equal((string?)original["result_sha256"], (string?)replay["result_sha256"]);
-        Assert.NotEqual((string?)original["job_id"], (string?)replay["job_id"]);
-        return replay;
     }
 
     /// <summary>Reports, their simulations and the economy cache, serialized: equal means a replay touched none of them.</summary>

@@ -107,7 +107,7 @@ public sealed class RunRegistryTests(RunsFixture portal) : IClassFixture<RunsFix
         Assert.Equal(jobId, (string?)original["provenance"]!["job_id"]);
         Assert.Contains("request.json", original["files"]!.AsArray().Select(f => (string?)f));
 
-        await AssertReplayIdenticalAsync(runId);
+        await RunsFixture.ReplayIdenticalAsync(portal.Analyst, runId);
     }
 
     [Fact]
@@ -117,31 +117,13 @@ public sealed class RunRegistryTests(RunsFixture portal) : IClassFixture<RunsFix
         await portal.PointAliasAsync("us", "latest", portal.Older.BundleId);
         try
         {
-            var replay = await AssertReplayIdenticalAsync(runId);
+            var replay = await RunsFixture.ReplayIdenticalAsync(portal.Analyst, runId);
             Assert.Equal(portal.Latest.BundleId, (string?)replay["bundle_id"]);
         }
         finally
         {
             await portal.PointAliasAsync("us", "latest", portal.Latest.BundleId);
         }
-    }
-
-    private async Task<JsonObject> AssertReplayIdenticalAsync(string runId)
-    {
-        var response = await portal.Analyst.PostAsync($"/v1/artifacts/{runId}/replay", null);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, text);
-        var replayId = (string)JsonNode.Parse(text)!["run_id"]!;
-        Assert.NotEqual(runId, replayId);
-        var replay = await RunsFixture.WaitRunAsync(portal.Analyst, replayId);
-        Assert.True((string?)replay["status"] == "complete", replay.ToJsonString());
-        Assert.Equal(runId, (string?)replay["replay_of"]);
-        Assert.Equal("identical", (string?)replay["replay_outcome"]);
-        Assert.Empty(replay["replay_changed_outputs"]!.AsArray());
-        var original = JsonNode.Parse(await portal.Analyst.GetStringAsync($"/v1/artifacts/{runId}"))!;
-        Assert.Equal((string?)original["result_sha256"], (string?)replay["result_sha256"]);
-        Assert.NotEqual((string?)original["job_id"], (string?)replay["job_id"]);
-        return replay;
     }
 
     [Fact]

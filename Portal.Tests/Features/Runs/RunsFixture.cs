@@ -90,6 +90,29 @@ public sealed class RunsFixture : GatewayFixture, IAsyncLifetime
         return JsonNode.Parse(text)!.AsObject();
     }
 
+    /// <summary>
+    /// Replays <paramref name="runId"/> through the API and asserts the replay: a new run on a new
+    /// job, complete, linked by <c>replay_of</c>, <c>identical</c> with no changed outputs, and the
+    /// same <c>result_sha256</c> as the original.
+    /// </summary>
+    public static async Task<JsonObject> ReplayIdenticalAsync(HttpClient client, string runId)
+    {
+        var response = await client.PostAsync($"/v1/artifacts/{runId}/replay", null);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, text);
+        var replayId = (string)JsonNode.Parse(text)!["run_id"]!;
+        Assert.NotEqual(runId, replayId);
+        var replay = await WaitRunAsync(client, replayId);
+        Assert.True((string?)replay["status"] == "complete", replay.ToJsonString());
+        Assert.Equal(runId, (string?)replay["replay_of"]);
+        Assert.Equal("identical", (string?)replay["replay_outcome"]);
+        Assert.Empty(replay["replay_changed_outputs"]!.AsArray());
+        var original = JsonNode.Parse(await client.GetStringAsync($"/v1/artifacts/{runId}"))!;
+        Assert.Equal((string?)original["result_sha256"], (string?)replay["result_sha256"]);
+        Assert.NotEqual((string?)original["job_id"], (string?)replay["job_id"]);
+        return replay;
+    }
+
     /// <summary>Polls the registry until the run is complete or failed.</summary>
     public static Task<JsonObject> WaitRunAsync(HttpClient client, string runId) =>
         Poll.UntilAsync(async () =>
