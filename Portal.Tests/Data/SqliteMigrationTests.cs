@@ -65,6 +65,43 @@ public sealed class SqliteMigrationTests : IDisposable
     }
 
     [Fact]
+    public async Task Version_13_keeps_one_registry_row_per_gateway_job_and_then_enforces_it()
+    {
+        var settings = TestDatabases.Sqlite(_dir.File("runs-unique.db"));
+        var migrator = TestDatabases.Migrator(settings);
+        await migrator.MigrateAsync(targetVersion: 12);
+
+        // What a cluster start-up race could leave: two gateway rows for job_a (the older one stays),
+        // and two spec runs sharing cached job_b (legitimate, kept).
+        await using (var connection = new SqliteConnection(settings.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = string.Concat(new[] { ("run_1", "gateway", "job_a"), ("run_2", "gateway", "job_a"), ("run_3", "template", "job_b"), ("run_4", "template", "job_b") }
+                .Select(r => "INSERT INTO runs (run_id, kind, source, title, country, bundle_id, spec_sha256, status, job_id, provenance_json, warnings_json, spec_text, search_text, submitted_by, created_at) " +
+                             $"VALUES ('{r.Item1}', '{r.Item2}', 'api', 't', 'us', 'b', 's', 'complete', '{r.Item3}', '{{}}', '[]', '', '', 'x', '2026-01-01 00:00:00');"));
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        Assert.True((await migrator.MigrateAsync()).IsCurrent);
+
+        await using var context = TestDatabases.Context(settings);
+        Assert.Equal(["run_1", "run_3", "run_4"], await context.Runs.OrderBy(r => r.RunId).Select(r => r.RunId).ToListAsync());
+        context.Runs.Add(Copy(await context.Runs.AsNoTracking().SingleAsync(r => r.RunId == "run_1"), "run_5"));
+        await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync());
+        context.ChangeTracker.Clear();
+        context.Runs.Add(Copy(await context.Runs.AsNoTracking().SingleAsync(r => r.RunId == "run_3"), "run_6"));
+        await context.SaveChangesAsync();
+
+        static Portal.Core.Features.Runs.RunRecord Copy(Portal.Core.Features.Runs.RunRecord row, string runId)
+        {
+            row.Id = 0;
+            row.RunId = runId;
+            return row;
+        }
+    }
+
+    [Fact]
     public async Task Migrating_twice_is_a_no_op()
     {
         var settings = TestDatabases.Sqlite(_dir.File("twice.db"));

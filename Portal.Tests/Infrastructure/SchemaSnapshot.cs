@@ -24,7 +24,7 @@ public static class SchemaSnapshot
             lines.Add($"table {table}");
             lines.AddRange(await QueryAsync(connection, $"PRAGMA table_info(\"{table}\")",
                 r => $"column {table}.{r.GetString(1)} {r.GetString(2)} notnull={r.GetInt64(3)} default={(r.IsDBNull(4) ? "" : r.GetString(4))} pk={r.GetInt64(5)}"));
-            foreach (var (index, unique) in await QueryAsync(connection, $"PRAGMA index_list(\"{table}\")", r => (r.GetString(1), r.GetInt64(2))))
+            foreach (var (index, unique, partial) in await QueryAsync(connection, $"PRAGMA index_list(\"{table}\")", r => (r.GetString(1), r.GetInt64(2), r.GetInt64(4))))
             {
                 if (index.StartsWith("sqlite_autoindex", StringComparison.Ordinal))
                 {
@@ -32,7 +32,10 @@ public static class SchemaSnapshot
                 }
 
                 var columns = await QueryAsync(connection, $"PRAGMA index_info(\"{index}\")", r => r.GetString(2));
-                lines.Add($"index {table}.{index} unique={unique} ({string.Join(",", columns)})");
+                // A partial index's WHERE clause: the text EF and the script wrote, whitespace aside.
+                var filter = partial == 0 ? "" : " where " + System.Text.RegularExpressions.Regex.Replace(
+                    (await QueryAsync(connection, $"SELECT sql FROM sqlite_master WHERE type = 'index' AND name = '{index}'", r => r.GetString(0))).Single().Split(" WHERE ", 2)[1], @"\s+", " ").TrimEnd(';', ' ');
+                lines.Add($"index {table}.{index} unique={unique} ({string.Join(",", columns)}){filter}");
             }
 
             lines.AddRange(await QueryAsync(connection, $"PRAGMA foreign_key_list(\"{table}\")",

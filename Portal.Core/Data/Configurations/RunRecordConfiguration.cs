@@ -41,5 +41,9 @@ internal sealed class RunRecordConfiguration : IEntityTypeConfiguration<RunRecor
         builder.HasIndex(r => r.ModelId);
         builder.HasIndex(r => r.BundleId);
         builder.HasIndex(r => r.JobId);
+
+        // One registry row per gateway or report job, even when two instances record the same
+        // finished job at once (several spec runs may share one cached job, so template rows are exempt).
+        builder.HasIndex(r => r.JobId, "IX_runs_job_id_one_row_per_job").IsUnique().HasFilter("\"kind\" <> 'template'");
     }
 }

@@ -47,7 +47,23 @@ public sealed class ReportRunRecorder(PortalDbContext db)
         };
         var run = RunRecord.ForFinishedJob(RunKinds.Report, $"Report #{report.Id.ToString(CultureInfo.InvariantCulture)} ({report.ReportType})", job, report.BundleId, spec, provenance);
         db.Runs.Add(run);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance recorded this job a moment earlier (one row per report job: unique index).
+            db.ChangeTracker.Clear();
+            var raced = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.JobId == job.JobId, ct);
+            if (raced is null)
+            {
+                throw;
+            }
+
+            return raced.Status == RunStatuses.Submitted ? (raced, Outcome(job, report)) : null;
+        }
+
         db.ChangeTracker.Clear();
         return (run, Outcome(job, report));
     }

@@ -99,7 +99,11 @@ public sealed class RunRecorder(PortalDbContext db, RunArtifactWriter writer, Re
                 .SetProperty(r => r.ReplayOutcome, replayOutcome)
                 .SetProperty(r => r.CompletedAt, now), CancellationToken.None);
 
-    /// <summary>The registry row of a plain gateway job: its stored inputs are the spec, the submit is the provenance.</summary>
+    /// <summary>
+    /// The registry row of a plain gateway job: its stored inputs are the spec, the submit is the
+    /// provenance. When another instance recorded the same job a moment earlier, the unique index
+    /// (one row per gateway job) refuses this insert and that row is used instead.
+    /// </summary>
     private async Task<RunRecord> AddGatewayRunAsync(SimulationJob job, CancellationToken ct)
     {
         var spec = GatewaySpec.From(job);
@@ -118,7 +122,22 @@ public sealed class RunRecorder(PortalDbContext db, RunArtifactWriter writer, Re
         };
         var run = RunRecord.ForFinishedJob(RunKinds.Gateway, inputs.Title, job, (string?)provenance["requested"]?["bundle"], spec, provenance);
         db.Runs.Add(run);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            var raced = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.JobId == job.JobId && r.Kind != RunKinds.Template, ct);
+            if (raced is null)
+            {
+                throw;
+            }
+
+            return raced;
+        }
+
         db.ChangeTracker.Clear();
         return run;
     }

@@ -1,4 +1,4 @@
--- 0013 list-sort indexes (postgres).
+-- 0013 list-sort indexes, and one registry row per gateway or report job (postgres).
 -- Released migrations are append-only: never edit this file, add the next number instead.
 -- Every sort of the paged lists (/simulations, /reports, /provenance, /bundles) walks an index
 -- (sort key, tie-breaker) instead of sorting the whole table on each render: with 10,000 rows
@@ -40,3 +40,11 @@ CREATE INDEX "IX_runs_source_run_id" ON runs (source, run_id);
 CREATE INDEX "IX_execution_bundles_country_id" ON execution_bundles (country, id);
 
 CREATE INDEX "IX_execution_bundles_data_version_id" ON execution_bundles (data_version, id);
+
+-- One registry row per gateway or report job (template runs may share a cached job): two instances
+-- recording the same finished job at once now collide on this index instead of both inserting. Rows
+-- such a race left behind are removed first; the oldest row of each job stays.
+DELETE FROM runs WHERE kind <> 'template' AND job_id IS NOT NULL AND id NOT IN (
+    SELECT MIN(id) FROM runs WHERE kind <> 'template' AND job_id IS NOT NULL GROUP BY job_id);
+
+CREATE UNIQUE INDEX "IX_runs_job_id_one_row_per_job" ON runs (job_id) WHERE "kind" <> 'template';
