@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -92,15 +91,9 @@ public static class DataApi
                         statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
                 }
 
-                int? year = null;
-                if (period is not null)
+                if (!ImportDataReleaseRequest.TryParsePeriod(period, out var year))
                 {
-                    if (!int.TryParse(period, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-                    {
-                        return Problem.Invalid("period", "Period must be a year between 2000 and 2100.").ToHttp();
-                    }
-
-                    year = parsed;
+                    return Problem.Invalid("period", ImportDataReleaseRequest.PeriodRule).ToHttp();
                 }
 
                 var result = await handler.HandleAsync(new ImportDataReleaseRequest(country, version, year, file_name, request.Body), request.HttpContext.User.ToActor(), ct);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portal.Auth;
@@ -29,17 +28,9 @@ public static class DataPageEndpoints
                 IFormFile? file, HttpContext http, ImportDataReleaseHandler handler, FlashMessages flash, CancellationToken ct) =>
             {
                 var problem = file is null || file.Length == 0 ? "Choose a non-empty HDF5 file to import." : null;
-                int? year = null;
-                if (!string.IsNullOrWhiteSpace(period))
+                if (!ImportDataReleaseRequest.TryParsePeriod(string.IsNullOrWhiteSpace(period) ? null : period.Trim(), out var year))
                 {
-                    if (int.TryParse(period.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-                    {
-                        year = parsed;
-                    }
-                    else
-                    {
-                        problem ??= "Period must be a year between 2000 and 2100.";
-                    }
+                    problem ??= ImportDataReleaseRequest.PeriodRule;
                 }
 
                 if (problem is null)

@@ -3,7 +3,8 @@ using System.Security.Cryptography;
 namespace Portal.Core.Features.DataReleases;
 
 /// <summary>A stored blob, named by the sha256 of its bytes.</summary>
-public sealed record StoredArtifact(string Sha256, long SizeBytes);
+/// <param name="Added">False when the store already held these bytes (the put was a no-op).</param>
+public sealed record StoredArtifact(string Sha256, long SizeBytes, bool Added);
 
 /// <summary>The bytes under a name no longer hash to that name.</summary>
 public sealed class ArtifactIntegrityException(string expected, string actual)
@@ -76,14 +77,14 @@ public sealed class FileSystemArtifactStore(PortalPaths paths) : IArtifactStore
         if (File.Exists(target))
         {
             File.Delete(sourcePath);
-            return new StoredArtifact(hash, size);
+            return new StoredArtifact(hash, size, Added: false);
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temp = target + $".{Guid.NewGuid():N}.tmp";
         File.Move(sourcePath, temp);
         File.Move(temp, target, overwrite: true);
-        return new StoredArtifact(hash, size);
+        return new StoredArtifact(hash, size, Added: true);
     }
 
     public bool Exists(string sha256) => IsHash(sha256) && File.Exists(PathFor(sha256));

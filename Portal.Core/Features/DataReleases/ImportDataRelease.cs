@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
@@ -16,14 +15,35 @@ namespace Portal.Core.Features.DataReleases;
 /// <param name="Period">The period to import; null takes the file's root attribute <c>period</c>.</param>
 /// <param name="FileName">The uploader's file name: recorded in the manifest, sanitised for its path.</param>
 /// <param name="Content">The file's bytes, read once from the start (a request body or a form file).</param>
-public sealed record ImportDataReleaseRequest(string Country, string Version, int? Period, string? FileName, Stream Content);
+public sealed record ImportDataReleaseRequest(string Country, string Version, int? Period, string? FileName, Stream Content)
+{
+    public const string PeriodRule = "Period must be a year between 2000 and 2100.";
+
+    /// <summary>The period as the API's query string and the page's form send it: absent is null (the file's own), digits only.</summary>
+    public static bool TryParsePeriod(string? text, out int? period)
+    {
+        period = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+        {
+            return false;
+        }
+
+        period = parsed;
+        return true;
+    }
+}
 
 /// <summary>The registered release (the same members as <see cref="DataReleaseDetail"/>) and what the checks noted without refusing.</summary>
 public sealed record ImportedDataRelease(DataReleaseSummary Release, IReadOnlyList<DatasetSummary> Artifacts, string ManifestJson, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// Imports a microdata file produced elsewhere as a new data release. The bytes are streamed to a
-/// staging file under a byte cap and hashed on the way; the file must then open with Portal's HDF5
+/// staging file under a byte cap; the file must then open with Portal's HDF5
 /// reader, have a sound PolicyEngine layout (<see cref="ImportedFileLayout"/>), load against the
 /// country's newest shipped model and pass the baseline smoke simulation of bundle certification.
 /// Only then is it moved into the artifact store and registered (one transaction); a failed
@@ -45,7 +65,7 @@ public sealed partial class ImportDataReleaseHandler(PortalDbContext db, IArtifa
 
         var validation = new Validation()
             .RequireRelease(request.Country, request.Version)
-            .Require(request.Period is null or (>= 2000 and <= 2100), "period", "Period must be a year between 2000 and 2100.");
+            .Require(request.Period is null or (>= 2000 and <= 2100), "period", ImportDataReleaseRequest.PeriodRule);
         if (!validation.IsValid)
         {
             return validation.ToProblem();
@@ -66,7 +86,7 @@ public sealed partial class ImportDataReleaseHandler(PortalDbContext db, IArtifa
         try
         {
             var limit = options.Value.MaxImportBytes;
-            var (bytes, sha256) = await CopyAsync(request.Content, staged, limit, ct);
+            var bytes = await CopyAsync(request.Content, staged, limit, ct);
             if (bytes > limit)
             {
                 return Problem.PayloadTooLarge($"The file is larger than the import limit of {limit:N0} bytes (Data:MaxImportBytes).");
@@ -84,7 +104,7 @@ public sealed partial class ImportDataReleaseHandler(PortalDbContext db, IArtifa
             }
 
             var (layout, warnings) = checkedFile.Value;
-            return await StoreAndRegisterAsync(request, actor, model, staged, sha256, layout, warnings, ct);
+            return await StoreAndRegisterAsync(request, actor, model, staged, layout, warnings, ct);
         }
         finally
         {
@@ -93,10 +113,10 @@ public sealed partial class ImportDataReleaseHandler(PortalDbContext db, IArtifa
     }
 
     private async Task<Result<ImportedDataRelease>> StoreAndRegisterAsync(
-        ImportDataReleaseRequest request, Actor actor, CountryModel model, string staged, string sha256, ImportLayout layout, IReadOnlyList<string> warnings, CancellationToken ct)
+        ImportDataReleaseRequest request, Actor actor, CountryModel model, string staged, ImportLayout layout, IReadOnlyList<string> warnings, CancellationToken ct)
     {
-        // A blob that was already there belongs to someone else: never remove it below.
-        var existedBefore = store.Exists(sha256);
+        // The store hashes the file as it takes it; a blob it already held (Added: false) belongs to
+        // someone else and is never removed below.
         var stored = await store.PutFileAsync(staged, ct);
         var generator = new Dictionary<string, JsonNode?>
         {
@@ -114,13 +134,13 @@ public sealed partial class ImportDataReleaseHandler(PortalDbContext db, IArtifa
         }
         catch
         {
-            await DeleteIfOrphanAsync(stored.Sha256, existedBefore);
+            await DeleteIfOrphanAsync(stored);
             throw;
         }
 
         if (!registered.Succeeded)
         {
-            await DeleteIfOrphanAsync(stored.Sha256, existedBefore);
+            await DeleteIfOrphanAsync(stored);
             return registered.Problem!;
         }
 
@@ -128,10 +148,9 @@ public sealed partial class ImportDataReleaseHandler(PortalDbContext db, IArtifa
         return new ImportedDataRelease(detail.Release, detail.Artifacts, detail.ManifestJson, warnings);
     }
 
-    /// <summary>Copies at most <paramref name="limit"/> + 1 bytes, hashing them; a count over the limit means "too large".</summary>
-    private static async Task<(long Bytes, string Sha256)> CopyAsync(Stream source, string target, long limit, CancellationToken ct)
+    /// <summary>Copies at most <paramref name="limit"/> + 1 bytes; a count over the limit means "too large".</summary>
+    private static async Task<long> CopyAsync(Stream source, string target, long limit, CancellationToken ct)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
         var buffer = new byte[1 << 20];
         long total = 0;
@@ -141,15 +160,14 @@ public sealed partial class ImportDataReleaseHandler(PortalDbContext db, IArtifa
             total += read;
             if (total > limit)
             {
-                return (total, "");
+                return total;
             }
 
-            hash.AppendData(buffer, 0, read);
             await output.WriteAsync(buffer.AsMemory(0, read), ct);
         }
 
         await output.FlushAsync(ct);
-        return (total, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return total;
     }
 
     /// <summary>Every check that needs the file, in order of cost: readable HDF5, layout, model load, smoke simulation.</summary>
@@ -204,12 +222,12 @@ public sealed partial class ImportDataReleaseHandler(PortalDbContext db, IArtifa
             new Dictionary<string, string[]> { ["file"] = listed.Length == 0 ? [summary] : listed });
     }
 
-    private async Task DeleteIfOrphanAsync(string sha256, bool existedBefore)
+    private async Task DeleteIfOrphanAsync(StoredArtifact stored)
     {
         // Not cancellable: the request may be gone, the clean-up must still happen.
-        if (!existedBefore && !await db.DataReleaseArtifacts.AnyAsync(a => a.Sha256 == sha256, CancellationToken.None))
+        if (stored.Added && !await db.DataReleaseArtifacts.AnyAsync(a => a.Sha256 == stored.Sha256, CancellationToken.None))
         {
-            store.Delete(sha256);
+            store.Delete(stored.Sha256);
         }
     }
 

@@ -73,9 +73,9 @@ public sealed class GatewayBundleResolver(PortalDbContext db)
 
             // Several bundles fit (e.g. only model_version given): prefer what 'latest' points at, else the newest.
             var latest = await AliasTargetAsync(country, DefaultAlias, ct);
+            // (Bundle ids are lower-case hex, so the database's order of ties is the ordinal one.)
             var chosen = await matching.FirstOrDefaultAsync(b => b.BundleId == latest, ct)
-                ?? (await matching.OrderByDescending(b => b.CreatedUtc).Take(50).ToListAsync(ct))
-                    .OrderByDescending(b => b.CreatedUtc).ThenBy(b => b.BundleId, StringComparer.Ordinal).FirstOrDefault();
+                ?? await matching.OrderByDescending(b => b.CreatedUtc).ThenBy(b => b.BundleId).FirstOrDefaultAsync(ct);
             if (chosen is null)
             {
                 var field = modelVersion is not null && !await bundles.AnyAsync(b => b.ModelVersion == modelVersion, ct) ? "model_version"
